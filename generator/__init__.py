@@ -1,0 +1,5 @@
+"""Arshif: a static news-archive site generator for Arabic news."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
