@@ -1,0 +1,123 @@
+"""YAML front matter that round-trips: dump → load gives back the same values.
+
+PyYAML's safe dumper already quotes any string a reader could misread (`: `, ` #`, a
+leading `-`, yes/no/null, numbers, timestamps); we add readable Arabic (no \\u escapes),
+block style, no line folding, and field order as given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import yaml
+
+from generator.errors import SourceError
+
+# libyaml's safe loader when present: same results, several times faster on big archives.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FENCE = "---"
+IMPORT_HASH_KEY = "import_hash"
+_IMPORT_HASH_LINE = re.compile(rf"^{IMPORT_HASH_KEY}: .*\n", re.MULTILINE)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper that indents lists under their key, as people write YAML by hand."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        """Never emit indentless sequences."""
+        super().increase_indent(flow, False)
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """Multi-line strings as literal blocks; the rest as PyYAML decides (quoting when needed)."""
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump_yaml(fields: dict[str, Any]) -> str:
+    """Front-matter YAML for the fields, in order, Arabic as text."""
+    if not fields:
+        return ""
+    return yaml.dump(
+        fields, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False
+    )
+
+
+def dump(fields: dict[str, Any], body: str) -> str:
+    """A whole Markdown file: fenced front matter, a blank line, the body, a final newline."""
+    body = body.strip("\n")
+    return f"{FENCE}\n{dump_yaml(fields)}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{dump_yaml(fields)}{FENCE}\n"
+
+
+def stamp(text: str) -> str:
+    """Add the import hash to a freshly dumped file, so a later hand edit can be detected."""
+    head, sep, rest = text.partition(f"\n{FENCE}\n")
+    return f"{head}\n{IMPORT_HASH_KEY}: {content_hash(text)}{sep}{rest}"
+
+
+def content_hash(text: str) -> str:
+    """Hash of a file's text without its import_hash line."""
+    return hashlib.sha256(_IMPORT_HASH_LINE.sub("", text).encode("utf-8")).hexdigest()[:16]
+
+
+def is_hand_edited(text: str) -> bool:
+    """True when a file's text no longer matches the hash import stamped into it (or has none)."""
+    found = re.search(rf"^{IMPORT_HASH_KEY}: ([0-9a-f]+)$", text, re.MULTILINE)
+    return found is None or found.group(1) != content_hash(text)
+
+
+def split(text: str, path: str) -> tuple[str, str, int]:
+    """(yaml text, body, line number where the YAML starts) of a Markdown file."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n")
+    if not text.startswith(FENCE + "\n"):
+        raise SourceError(path, "missing front matter: the file must start with a '---' line", 1, 1)
+    end = text.find(f"\n{FENCE}\n", len(FENCE))
+    if end == -1:
+        end_at_eof = text.endswith(f"\n{FENCE}")
+        if not end_at_eof:
+            line = text.count("\n") + 1
+            raise SourceError(path, "front matter is not closed by a '---' line", line, 1)
+        end = len(text) - len(FENCE) - 1
+    yaml_text = text[len(FENCE) + 1 : end + 1]
+    body = text[end + len(FENCE) + 2 :]
+    return yaml_text, body.strip("\n"), 2
+
+
+def parse(text: str, path: str) -> tuple[dict[str, Any], str]:
+    """(front-matter mapping, Markdown body); errors name the file, line and column."""
+    yaml_text, body, offset = split(text, path)
+    try:
+        data = yaml.load(yaml_text, Loader=_LOADER)  # noqa: S506 - a safe loader, C-accelerated
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark else None
+        col = mark.column + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise SourceError(path, f"invalid front matter: {problem}", line, col) from exc
+    except yaml.YAMLError as exc:
+        raise SourceError(path, f"invalid front matter: {exc}", offset) from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SourceError(path, "front matter must be a mapping of fields", offset, 1)
+    return data, body
+
+
+def key_positions(text: str) -> dict[str, tuple[int, int]]:
+    """(line, col) of each top-level front-matter key, for validation messages."""
+    yaml_text, _, offset = split(text, "")
+    positions: dict[str, tuple[int, int]] = {}
+    node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            mark = value_node.start_mark
+            positions[str(key_node.value)] = (mark.line + offset, mark.column + 1)
+    return positions

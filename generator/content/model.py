@@ -1,0 +1,81 @@
+"""The content model: one frozen Article per Markdown file in content/."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+# Front-matter fields in the order import writes them; anything else is kept in `extra`.
+FIELDS = (
+    "title",
+    "date",
+    "source",
+    "url",
+    "author",
+    "dateline",
+    "agency",
+    "section",
+    "summary",
+    "tags",
+    "people",
+    "places",
+    "organisations",
+    "read_also",
+    "related_headlines",
+    "lang",
+    "dir",
+    "words",
+    "reading_time",
+    "seed",
+    "seed_index",
+    "seed_hash",
+)
+LIST_FIELDS = ("tags", "people", "places", "organisations", "read_also", "related_headlines")
+TEXT_FIELDS = ("source", "url", "author", "dateline", "agency", "section", "summary", "seed", "seed_hash")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as loaded and validated from content/<slug>.md."""
+
+    slug: str
+    path: str  # the Markdown file, relative to the site root
+    title: str
+    body: str  # Markdown
+    date: datetime | None = None
+    has_time: bool = False
+    source: str | None = None
+    url: str | None = None
+    author: str | None = None
+    dateline: str | None = None
+    agency: str | None = None
+    section: str | None = None
+    summary: str | None = None
+    tags: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    read_also: tuple[str, ...] = ()
+    related_headlines: tuple[str, ...] = ()
+    lang: str = "ar"
+    dir: str = "rtl"
+    words: int = 0
+    reading_time: int = 1
+    seed: str | None = None
+    seed_index: int | None = None
+    seed_hash: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def day(self) -> date | None:
+        """The publication day, when known."""
+        return self.date.date() if self.date else None
+
+    def sort_key(self) -> tuple[int, float, str]:
+        """Newest first, undated last, then by slug so order is deterministic."""
+        if self.date is None:
+            return (1, 0.0, self.slug)
+        moment = self.date if self.date.tzinfo else self.date.replace(tzinfo=UTC)
+        return (0, -moment.timestamp(), self.slug)

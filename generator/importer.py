@@ -1,0 +1,172 @@
+"""Import: raw files → content/<slug>.md, idempotent, never overwriting a hand-edited file."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.config import SiteConfig
+from generator.content import frontmatter
+from generator.content.slugs import slugify
+from generator.errors import ProblemLog, SourceError
+from generator.extract import Extracted, extract
+from generator.extract.arabic import normalise
+from generator.ingest.model import RawArticle
+from generator.ingest.readers import read_path, walk
+
+_SEED_LINE = re.compile(r"^seed: (.+)$", re.MULTILINE)
+_INDEX_LINE = re.compile(r"^seed_index: (\d+)$", re.MULTILINE)
+
+
+@dataclass
+class ImportReport:
+    """What one import did, article by article."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_edited: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    log: ProblemLog = field(default_factory=ProblemLog)
+
+    @property
+    def articles(self) -> int:
+        """Articles now in content/ from this import."""
+        return len(self.created) + len(self.updated) + len(self.unchanged) + len(self.kept_edited)
+
+    def line(self) -> str:
+        """One-line summary for the terminal."""
+        return (
+            f"import: {len(self.created)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.kept_edited)} hand-edited kept, {len(self.duplicates)} duplicates, "
+            f"{self.log.skipped} skipped, {self.log.warnings} warnings"
+        )
+
+
+def _seed_key(seed: str, index: int | None) -> tuple[str, int | None]:
+    """Identity of an article's origin: raw file and record index."""
+    return (seed, index)
+
+
+def existing_content(content_dir: Path) -> dict[tuple[str, int | None], Path]:
+    """Map each imported article's origin to the content file that holds it."""
+    found: dict[tuple[str, int | None], Path] = {}
+    if not content_dir.is_dir():
+        return found
+    for file in sorted(content_dir.rglob("*.md")):
+        try:
+            head = file.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        except (OSError, UnicodeDecodeError):
+            continue
+        seed = _SEED_LINE.search(head)
+        if seed:
+            index = _INDEX_LINE.search(head)
+            value = yaml.safe_load(seed.group(1))  # the value as dumped, possibly quoted
+            found[_seed_key(str(value), int(index.group(1)) if index else None)] = file
+    return found
+
+
+def _relative_seed(file: Path, root: Path) -> str:
+    """The raw file's path relative to the site root (absolute when outside it)."""
+    try:
+        return file.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return file.resolve().as_posix()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a file through a temporary sibling so a crash never leaves half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class Importer:
+    """Turns raw articles into content files for one site."""
+
+    def __init__(self, config: SiteConfig) -> None:
+        self.config = config
+        self.content_dir = config.path("content")
+        self.by_origin = existing_content(self.content_dir)
+        self.taken = {p.stem for p in self.by_origin.values()} | (
+            {p.stem for p in self.content_dir.rglob("*.md")} if self.content_dir.is_dir() else set()
+        )
+        self.seen_urls: dict[str, str] = {}
+        self.seen_texts: dict[str, str] = {}
+        self.report = ImportReport()
+
+    def _target(self, raw: RawArticle, title: str) -> Path:
+        """The content file for an article: where it already lives, else a fresh unique slug."""
+        known = self.by_origin.get(_seed_key(raw.seed, raw.index))
+        if known is not None:
+            return known
+        base = slugify(title)
+        slug, n = base, 1
+        while slug in self.taken:
+            n += 1
+            slug = f"{base}-{n}"
+        if n > 1:
+            self.report.log.warn("slug collision", f"{raw.label}: slug {base!r} taken; using {slug!r}")
+        self.taken.add(slug)
+        return self.content_dir / f"{slug}.md"
+
+    def _duplicate_of(self, raw: RawArticle, done: Extracted) -> str | None:
+        """The article this one exactly duplicates (same URL or same normalised text), if any."""
+        url = done.fields.get("url")
+        text_key = normalise(done.body)
+        first = (self.seen_urls.get(url) if url else None) or (self.seen_texts.get(text_key) if len(text_key) > 40 else None)
+        if first is None:
+            if url:
+                self.seen_urls[url] = raw.label
+            if len(text_key) > 40:
+                self.seen_texts[text_key] = raw.label
+        return first
+
+    def add(self, raw: RawArticle) -> None:
+        """Import one raw article."""
+        done = extract(raw)
+        for warning in done.warnings:
+            self.report.log.warn(warning.split(": ", 1)[-1].split(";")[0][:40], warning)
+        first = self._duplicate_of(raw, done)
+        if first is not None:
+            self.report.duplicates.append(raw.label)
+            self.report.log.warn("exact duplicate", f"{raw.label}: same URL or text as {first}; imported once")
+            return
+        target = self._target(raw, done.fields["title"])
+        text = frontmatter.stamp(frontmatter.dump(done.fields, done.body))
+        rel = target.relative_to(self.config.root).as_posix()
+        if target.exists():
+            current = target.read_text(encoding="utf-8")
+            if current == text:
+                self.report.unchanged.append(rel)
+                return
+            if frontmatter.is_hand_edited(current):
+                self.report.kept_edited.append(rel)
+                self.report.log.warn("hand-edited kept", f"{rel}: edited by hand; kept (not re-imported from {raw.label})")
+                return
+            _write_atomic(target, text)
+            self.report.updated.append(rel)
+            return
+        _write_atomic(target, text)
+        self.report.created.append(rel)
+
+
+def import_paths(config: SiteConfig, paths: list[Path]) -> ImportReport:
+    """Import every raw article under the given files and folders into content/."""
+    importer = Importer(config)
+    for file in walk(paths):
+        seed = _relative_seed(file, config.root)
+        for item in read_path(file, seed):
+            if isinstance(item, SourceError):
+                importer.report.log.skip("unreadable input", str(item))
+                continue
+            try:
+                importer.add(item)
+            except SourceError as exc:
+                importer.report.log.skip("unreadable input", str(exc))
+    return importer.report

@@ -1,0 +1,120 @@
+"""The archive: every article by slug plus the indexes built from the whole set.
+
+Indexes hold slugs, not Article objects, so they stay plain data (cheap to cache and
+compare) and every page looks articles up in one place.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from generator.content.model import Article
+from generator.content.slugs import slugify
+from generator.extract.arabic import normalise
+
+Grouper = Callable[[Article], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag, source or entity: one matching key, one display name, its page slug, its articles."""
+
+    key: str
+    name: str
+    slug: str
+    articles: tuple[str, ...]  # slugs, newest first
+
+    @property
+    def count(self) -> int:
+        """How many articles carry it."""
+        return len(self.articles)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """All articles (newest first) and the indexes over them."""
+
+    articles: dict[str, Article]
+    order: tuple[str, ...]
+    tags: dict[str, Term] = field(default_factory=dict)
+    sources: dict[str, Term] = field(default_factory=dict)
+    people: dict[str, Term] = field(default_factory=dict)
+    places: dict[str, Term] = field(default_factory=dict)
+    organisations: dict[str, Term] = field(default_factory=dict)
+    years: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    months: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    undated: tuple[str, ...] = ()
+
+    def ordered(self, slugs: Iterable[str]) -> list[Article]:
+        """Articles for slugs, in the given order."""
+        return [self.articles[s] for s in slugs]
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    """base, or base-2, base-3 … whichever is free; records it as taken."""
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def build_terms(order: list[Article], values: Grouper) -> dict[str, Term]:
+    """Group articles by the normalised key of each value; display the most frequent spelling."""
+    members: dict[str, list[str]] = defaultdict(list)
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in order:
+        seen: set[str] = set()
+        for value in values(article):
+            key = normalise(value)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            members[key].append(article.slug)
+            spellings[key][value] += 1
+    taken: set[str] = set()
+    terms: dict[str, Term] = {}
+    # Most common terms claim the plain slug first, so collisions are resolved deterministically.
+    for key in sorted(members, key=lambda k: (-len(members[k]), k)):
+        name = min(spellings[key].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        terms[key] = Term(key, name, _unique(slugify(name), taken), tuple(members[key]))
+    return terms
+
+
+def _by_date(order: list[Article]) -> tuple[dict[int, tuple[str, ...]], dict[tuple[int, int], tuple[str, ...]], tuple[str, ...]]:
+    """Year and month archives, plus the undated articles."""
+    years: dict[int, list[str]] = defaultdict(list)
+    months: dict[tuple[int, int], list[str]] = defaultdict(list)
+    undated: list[str] = []
+    for article in order:
+        if article.date is None:
+            undated.append(article.slug)
+            continue
+        years[article.date.year].append(article.slug)
+        months[(article.date.year, article.date.month)].append(article.slug)
+    return (
+        {y: tuple(s) for y, s in sorted(years.items(), reverse=True)},
+        {m: tuple(s) for m, s in sorted(months.items(), reverse=True)},
+        tuple(undated),
+    )
+
+
+def build_archive(articles: list[Article]) -> Archive:
+    """Every index over the articles, in one pass each (no pairwise work)."""
+    order = sorted(articles, key=Article.sort_key)
+    years, months, undated = _by_date(order)
+    return Archive(
+        articles={a.slug: a for a in order},
+        order=tuple(a.slug for a in order),
+        tags=build_terms(order, lambda a: a.tags),
+        sources=build_terms(order, lambda a: [a.source] if a.source else []),
+        people=build_terms(order, lambda a: a.people),
+        places=build_terms(order, lambda a: a.places),
+        organisations=build_terms(order, lambda a: a.organisations),
+        years=years,
+        months=months,
+        undated=undated,
+    )

@@ -1,0 +1,190 @@
+"""Rendering is pure: (archive, config) → Outputs (relative path, text). No file is written here."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import jinja2
+
+from generator.config import SiteConfig
+from generator.content.model import Article
+from generator.index.archive import Archive, Term
+from generator.render.env import environment, markdown
+
+ENTITY_KINDS = {"people": "أشخاص", "places": "أماكن", "organisations": "منظمات"}
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the site: its path relative to the site root, and its text."""
+
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where a page sits in a paginated list."""
+
+    number: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+    page_urls: tuple[str, ...]
+
+
+def article_path(slug: str) -> str:
+    """The folder of an article page."""
+    return f"articles/{slug}/"
+
+
+def _page_dir(base: str, number: int) -> str:
+    """Folder of page `number` of a list that starts at `base` ('' for the home page)."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def paginate(base: str, slugs: tuple[str, ...], size: int) -> Iterator[tuple[str, tuple[str, ...], Pager]]:
+    """(folder, slugs on the page, pager) for each page of a list; one empty page when none."""
+    total = max(1, -(-len(slugs) // size))
+    urls = tuple(_page_dir(base, n) for n in range(1, total + 1))
+    for n in range(1, total + 1):
+        pager = Pager(n, total, urls[n - 2] if n > 1 else None, urls[n] if n < total else None, urls)
+        yield urls[n - 1], slugs[(n - 1) * size : n * size], pager
+
+
+class Renderer:
+    """Renders every page of one archive with one Jinja environment."""
+
+    def __init__(self, archive: Archive, config: SiteConfig) -> None:
+        self.archive = archive
+        self.config = config
+        self.env = environment(config)
+        self.tag_by_name = self._lookup(archive.tags)
+        self.source_by_name = self._lookup(archive.sources)
+        self.entity_by_name = {kind: self._lookup(getattr(archive, kind)) for kind in ENTITY_KINDS}
+
+    @staticmethod
+    def _lookup(terms: dict[str, Term]) -> dict[str, Term]:
+        """Terms by normalised key (what articles' values normalise to)."""
+        return terms
+
+    def term(self, terms: dict[str, Term], value: str) -> Term | None:
+        """The term a display value belongs to."""
+        from generator.extract.arabic import normalise
+
+        return terms.get(normalise(value))
+
+    def tag_has_page(self, term: Term) -> bool:
+        """Tags carried by too few articles get no page (configurable)."""
+        return term.count >= self.config.min_tag_articles
+
+    def _render(self, template: str, path: str, **context: object) -> Output:
+        """One page from a template; `path` is the output file relative to the site root."""
+        tpl: jinja2.Template = self.env.get_template(template)
+        return Output(path, tpl.render(page_path=path, r=self, archive=self.archive, **context))
+
+    def _list_pages(self, template: str, base: str, slugs: tuple[str, ...], **context: object) -> Iterator[Output]:
+        """A paginated list of articles."""
+        for folder, items, pager in paginate(base, slugs, self.config.page_size):
+            yield self._render(template, folder + "index.html", items=self.archive.ordered(items), pager=pager, **context)
+
+    def body_html(self, article: Article) -> str:
+        """The article's Markdown as HTML (raw HTML in the text is escaped, never passed through)."""
+        return markdown().render(article.body)
+
+    def co_occurring(self, kind: str, term: Term, limit: int = 10) -> list[tuple[str, Term]]:
+        """Entities most often named alongside this one, as (kind, term)."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for slug in term.articles:
+            article = self.archive.articles[slug]
+            for other_kind in ENTITY_KINDS:
+                for value in getattr(article, other_kind):
+                    found = self.term(getattr(self.archive, other_kind), value)
+                    if found and (other_kind, found.key) != (kind, term.key):
+                        counts[(other_kind, found.key)] += 1
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return [(k, getattr(self.archive, k)[key]) for (k, key), _ in top]
+
+    def articles(self) -> Iterator[Output]:
+        """One page per article."""
+        for slug in self.archive.order:
+            article = self.archive.articles[slug]
+            yield self._render("article.html", article_path(slug) + "index.html", article=article)
+
+    def home(self) -> Iterator[Output]:
+        """The home page, newest first, paginated."""
+        yield from self._list_pages("list.html", "", self.archive.order, heading=None, feed=None)
+
+    def tags(self) -> Iterator[Output]:
+        """The tags index and a page (with a feed) per tag that has enough articles."""
+        listed = [t for t in self.archive.tags.values() if self.tag_has_page(t)]
+        listed.sort(key=lambda t: (-t.count, t.key))
+        yield self._render("terms.html", "tags/index.html", terms=listed, heading="الوسوم", kind="tags")
+        for term in listed:
+            base = f"tags/{term.slug}/"
+            yield from self._list_pages("list.html", base, term.articles, heading=f"وسم: {term.name}", feed=base + "feed.xml")
+            yield self._feed(base + "feed.xml", f"{self.config.title}: {term.name}", term.articles, base)
+
+    def sources(self) -> Iterator[Output]:
+        """The sources index and a page per source."""
+        listed = sorted(self.archive.sources.values(), key=lambda t: (-t.count, t.key))
+        yield self._render("terms.html", "sources/index.html", terms=listed, heading="المصادر", kind="sources")
+        for term in listed:
+            yield from self._list_pages("list.html", f"sources/{term.slug}/", term.articles, heading=f"المصدر: {term.name}", feed=None)
+
+    def entities(self) -> Iterator[Output]:
+        """An index and a page per person, place and organisation."""
+        for kind, label in ENTITY_KINDS.items():
+            terms: dict[str, Term] = getattr(self.archive, kind)
+            listed = sorted(terms.values(), key=lambda t: (-t.count, t.key))
+            yield self._render("terms.html", f"{kind}/index.html", terms=listed, heading=label, kind=kind)
+            for term in listed:
+                yield from self._list_pages(
+                    "list.html", f"{kind}/{term.slug}/", term.articles, heading=term.name, feed=None,
+                    entity=(kind, term),
+                )
+
+    def dates(self) -> Iterator[Output]:
+        """The archive index, year and month pages, and the undated page."""
+        yield self._render("archive.html", "archive/index.html")
+        for year, slugs in self.archive.years.items():
+            yield from self._list_pages("list.html", f"archive/{year}/", slugs, heading=self.env.globals["fmt"].digits(year), feed=None)  # type: ignore[attr-defined]
+        for (year, month), slugs in self.archive.months.items():
+            heading = self.env.globals["fmt"].month(year, month)  # type: ignore[attr-defined]
+            yield from self._list_pages("list.html", f"archive/{year}/{month:02d}/", slugs, heading=heading, feed=None)
+        yield from self._list_pages("list.html", "archive/undated/", self.archive.undated, heading="بدون تاريخ", feed=None)
+
+    def _feed(self, path: str, title: str, slugs: tuple[str, ...], page: str) -> Output:
+        """An Atom feed of the newest articles in a list."""
+        items = self.archive.ordered(slugs[: self.config.feed_size])
+        dated = [a.date for a in items if a.date]
+        updated = max((d if d.tzinfo else d.replace(tzinfo=UTC) for d in dated), default=datetime(2000, 1, 1, tzinfo=UTC))
+        return self._render("feed.xml", path, items=items, feed_title=title, feed_page=page, updated=updated)
+
+    def site_files(self) -> Iterator[Output]:
+        """Site feed, sitemap, robots.txt and the 404 page."""
+        yield self._feed("feed.xml", self.config.title, self.archive.order, "")
+        yield self._render("404.html", "404.html")
+        yield self._render("robots.txt", "robots.txt")
+
+    def all(self) -> list[Output]:
+        """Every page of the site; the sitemap lists the HTML pages among them."""
+        outputs: list[Output] = []
+        for part in (self.articles, self.home, self.tags, self.sources, self.entities, self.dates, self.site_files):
+            outputs.extend(part())
+        pages = sorted(o.path for o in outputs if o.path.endswith("index.html"))
+        outputs.append(self._render("sitemap.xml", "sitemap.xml", pages=[p.removesuffix("index.html") for p in pages]))
+        return outputs
+
+
+def render_site(archive: Archive, config: SiteConfig) -> list[Output]:
+    """All outputs of a site."""
+    return Renderer(archive, config).all()
+
+
+def utc(when: datetime) -> datetime:
+    """A datetime in UTC (naive ones are taken as UTC)."""
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
