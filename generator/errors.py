@@ -10,8 +10,8 @@ class ArshifError(Exception):
     """An error the user can fix; the CLI prints it as one line and exits non-zero."""
 
 
-@dataclass(frozen=True)
-class SourceError(ArshifError):
+@dataclass
+class SourceError(ArshifError):  # not frozen: raising sets __cause__/__traceback__ on it
     """A problem in an input file, located as `path:line:col: problem` (line and col 1-based)."""
 
     path: str

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import jinja2
 
 from generator.config import SiteConfig
+from generator.errors import SourceError
 from generator.content.model import Article
 from generator.index.archive import Archive, Term
 from generator.render.env import environment, markdown
@@ -83,8 +84,11 @@ class Renderer:
 
     def _render(self, template: str, path: str, **context: object) -> Output:
         """One page from a template; `path` is the output file relative to the site root."""
-        tpl: jinja2.Template = self.env.get_template(template)
-        return Output(path, tpl.render(page_path=path, r=self, archive=self.archive, **context))
+        try:
+            tpl: jinja2.Template = self.env.get_template(template)
+            return Output(path, tpl.render(page_path=path, r=self, archive=self.archive, **context))
+        except jinja2.TemplateError as exc:
+            raise template_error(exc, template) from exc
 
     def _list_pages(self, template: str, base: str, slugs: tuple[str, ...], **context: object) -> Iterator[Output]:
         """A paginated list of articles."""
@@ -178,6 +182,21 @@ class Renderer:
         pages = sorted(o.path for o in outputs if o.path.endswith("index.html"))
         outputs.append(self._render("sitemap.xml", "sitemap.xml", pages=[p.removesuffix("index.html") for p in pages]))
         return outputs
+
+
+def template_error(exc: jinja2.TemplateError, template: str) -> SourceError:
+    """A template problem located at the template file and line where it happened."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return SourceError(exc.filename or exc.name or template, f"template syntax error: {exc.message}", exc.lineno)
+    tb = exc.__traceback__
+    where: tuple[str, int] | None = None
+    while tb is not None:  # Jinja rewrites frames so template code shows its own file and line
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt")):
+            where = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    path, line = where if where else (template, None)
+    return SourceError(path, f"template error: {exc.message or exc}", line)
 
 
 def render_site(archive: Archive, config: SiteConfig) -> list[Output]:
