@@ -111,7 +111,9 @@ class Importer:
             n += 1
             slug = f"{base}-{n}"
         if n > 1:
-            self.report.log.warn("slug collision", f"{raw.label}: slug {base!r} taken; using {slug!r}")
+            self.report.log.warn(
+                "slug collision", f"{raw.label}: slug {base!r} taken; using {slug!r}"
+            )
         self.taken.add(slug)
         return self.content_dir / f"{slug}.md"
 
@@ -119,7 +121,9 @@ class Importer:
         """The article this one exactly duplicates (same URL or same normalised text), if any."""
         url = done.fields.get("url")
         text_key = normalise(done.body)
-        first = (self.seen_urls.get(url) if url else None) or (self.seen_texts.get(text_key) if len(text_key) > 40 else None)
+        first = (self.seen_urls.get(url) if url else None) or (
+            self.seen_texts.get(text_key) if len(text_key) > 40 else None
+        )
         if first is None:
             if url:
                 self.seen_urls[url] = raw.label
@@ -135,7 +139,9 @@ class Importer:
         first = self._duplicate_of(raw, done)
         if first is not None:
             self.report.duplicates.append(raw.label)
-            self.report.log.warn("exact duplicate", f"{raw.label}: same URL or text as {first}; imported once")
+            self.report.log.warn(
+                "exact duplicate", f"{raw.label}: same URL or text as {first}; imported once"
+            )
             return
         target = self._target(raw, done.fields["title"])
         text = frontmatter.stamp(frontmatter.dump(done.fields, done.body))
@@ -147,7 +153,10 @@ class Importer:
                 return
             if frontmatter.is_hand_edited(current):
                 self.report.kept_edited.append(rel)
-                self.report.log.warn("hand-edited kept", f"{rel}: edited by hand; kept (not re-imported from {raw.label})")
+                self.report.log.warn(
+                    "hand-edited kept",
+                    f"{rel}: edited by hand; kept (not re-imported from {raw.label})",
+                )
                 return
             _write_atomic(target, text)
             self.report.updated.append(rel)
@@ -156,12 +165,20 @@ class Importer:
         self.report.created.append(rel)
 
 
+def _read(file: Path, seed: str) -> list[RawArticle | SourceError]:
+    """read_path, with an unexpected reader failure reported against the file."""
+    try:
+        return read_path(file, seed)
+    except Exception as exc:  # a reader bug on one file must not stop the import
+        return [SourceError(seed, f"could not be read: {exc!r}")]
+
+
 def import_paths(config: SiteConfig, paths: list[Path]) -> ImportReport:
     """Import every raw article under the given files and folders into content/."""
     importer = Importer(config)
     for file in walk(paths):
         seed = _relative_seed(file, config.root)
-        for item in read_path(file, seed):
+        for item in _read(file, seed):
             if isinstance(item, SourceError):
                 importer.report.log.skip("unreadable input", str(item))
                 continue
@@ -169,4 +186,8 @@ def import_paths(config: SiteConfig, paths: list[Path]) -> ImportReport:
                 importer.add(item)
             except SourceError as exc:
                 importer.report.log.skip("unreadable input", str(exc))
+            except Exception as exc:  # one article's surprise must not stop the others
+                importer.report.log.skip(
+                    "extraction failed", f"{item.label}: extraction failed: {exc!r}"
+                )
     return importer.report

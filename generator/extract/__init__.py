@@ -21,7 +21,18 @@ from generator.extract.source import source_name
 from generator.extract.title import clean_title, headline_from_lede
 from generator.ingest.model import RawArticle
 
-KNOWN_RECORD_KEYS = {"title", "date", "source", "url", "author", "text", "content", "body", "article", "fulltext"}
+KNOWN_RECORD_KEYS = {
+    "title",
+    "date",
+    "source",
+    "url",
+    "author",
+    "text",
+    "content",
+    "body",
+    "article",
+    "fulltext",
+}
 
 
 @dataclass
@@ -49,7 +60,9 @@ def extract_date(raw: RawArticle, body: Body, warnings: list[str]) -> FoundDate 
         found = parse_date(stated)
         if found is not None:
             return found
-        warnings.append(f"{raw.label}: date {stated!r} is not a date I can read; looking in the text")
+        warnings.append(
+            f"{raw.label}: date {stated!r} is not a date I can read; looking in the text"
+        )
     found = find_text_date("\n".join(body.paragraphs[:3]))
     if found is None:
         warnings.append(f"{raw.label}: no date found; the article is filed as undated")
@@ -84,7 +97,11 @@ def extract_byline(raw: RawArticle, body: Body) -> tuple[Byline, Body]:
 
 def _extra(raw: RawArticle) -> dict[str, Any]:
     """Record keys we don't model, kept verbatim under `extra`."""
-    return {k: v for k, v in raw.meta.items() if k not in KNOWN_RECORD_KEYS and k not in FIELDS and v is not None}
+    return {
+        k: v
+        for k, v in raw.meta.items()
+        if k not in KNOWN_RECORD_KEYS and k not in FIELDS and v is not None
+    }
 
 
 def extract(raw: RawArticle) -> Extracted:
@@ -92,8 +109,8 @@ def extract(raw: RawArticle) -> Extracted:
     warnings: list[str] = []
     body = clean_body(raw.text, seed_form=raw.fmt == "txt")
     title, section = extract_title(raw, body)
+    when = extract_date(raw, body, warnings)  # before the byline step, which strips datelines
     byline, body = extract_byline(raw, body)
-    when = extract_date(raw, body, warnings)
     plain = [p for p in body.paragraphs if not p.startswith("#")]
     entities = extract_entities(title, plain)
     words = summ.word_count(plain)
