@@ -36,7 +36,9 @@ class BuildReport:
         if self.imported is not None:
             out.append(self.imported.line())
         phases = ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
-        out.append(f"build: {self.articles} articles, {self.pages} files, {self.log.skipped} skipped, {self.log.warnings} warnings ({phases})")
+        out.append(
+            f"build: {self.articles} articles, {self.pages} files, {self.log.skipped} skipped, {self.log.warnings} warnings ({phases})"
+        )
         return out + self.log.summary()
 
 
@@ -48,8 +50,13 @@ def _timed(report: BuildReport, phase: str) -> Iterator[None]:
     report.timings[phase] = time.perf_counter() - start
 
 
-def build(config: SiteConfig, *, import_seeds: bool = True, strict: bool = False,
-          progress: Callable[[str], None] | None = None) -> BuildReport:
+def build(
+    config: SiteConfig,
+    *,
+    import_seeds: bool = True,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
     """Build the whole site; with strict, any problem fails the build before site/ is touched."""
     report = BuildReport()
     seeds = config.path("seeds")
@@ -65,7 +72,10 @@ def build(config: SiteConfig, *, import_seeds: bool = True, strict: bool = False
         outputs = render_site(archive, config)
     report.articles, report.pages = len(archive.order), len(outputs)
     if strict and report.log.problems:
-        raise ArshifError(f"--strict: {len(report.log.problems)} problems; site/ left untouched:\n" + "\n".join(report.log.summary()))
+        raise ArshifError(
+            f"--strict: {len(report.log.problems)} problems; site/ left untouched:\n"
+            + "\n".join(report.log.summary())
+        )
     with _timed(report, "write"):
         write_site(outputs, [theme_dir("static"), config.root / "static"], config.path("output"))
     return report

@@ -20,13 +20,21 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import raw articles (files or folders) into content/")
     imp.add_argument("paths", nargs="+", type=Path)
     bld = sub.add_parser("build", help="import seeds/ and render the site into site/")
-    bld.add_argument("--no-import", action="store_true", help="render content/ only, without importing seeds/")
-    bld.add_argument("--strict", action="store_true", help="fail on any warning or skipped file, leaving site/ untouched")
+    bld.add_argument(
+        "--no-import", action="store_true", help="render content/ only, without importing seeds/"
+    )
+    bld.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on any warning or skipped file, leaving site/ untouched",
+    )
     srv = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)
     for p in (imp, bld, srv):
-        p.add_argument("--site", type=Path, default=Path("."), help="the site folder (default: current folder)")
+        p.add_argument(
+            "--site", type=Path, default=Path("."), help="the site folder (default: current folder)"
+        )
     return parser
 
 

@@ -67,7 +67,9 @@ def _check(path: str, key: str, value: Any, line: int | None) -> Any:
     default = getattr(SiteConfig(), key)
     if isinstance(default, bool) or isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise SourceError(path, f"{key}: {value!r} is not allowed; expected a positive whole number", line)
+            raise SourceError(
+                path, f"{key}: {value!r} is not allowed; expected a positive whole number", line
+            )
         return value
     if not isinstance(value, str) or not value.strip():
         raise SourceError(path, f"{key}: {value!r} is not allowed; expected non-empty text", line)
@@ -112,6 +114,8 @@ def load_config(root: Path) -> SiteConfig:
         line = key_lines.get(str(key))
         if key not in known:
             allowed = ", ".join(sorted(known))
-            raise SourceError(str(file), f"unknown setting {key!r}; allowed settings: {allowed}", line)
+            raise SourceError(
+                str(file), f"unknown setting {key!r}; allowed settings: {allowed}", line
+            )
         values[key] = _check(str(file), key, value, line)
     return SiteConfig(root=root, **values)

@@ -15,7 +15,13 @@ from generator.render.pages import Output
 def safe_join(root: Path, rel: str) -> Path:
     """root/rel, refusing absolute paths, '..' and anything else that would leave root."""
     parts = PurePosixPath(rel).parts
-    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("..", ".", "") for p in parts) or "\x00" in rel:
+    if (
+        not rel
+        or rel.startswith("/")
+        or "\\" in rel
+        or any(p in ("..", ".", "") for p in parts)
+        or "\x00" in rel
+    ):
         raise ArshifError(f"refusing to write outside the site: {rel!r}")
     return root.joinpath(*parts)
 

@@ -31,7 +31,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 # Characters YAML reads as line breaks or cannot print: only double quotes keep them intact.
-_NEEDS_ESCAPES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\r\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_NEEDS_ESCAPES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\r\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -51,14 +53,23 @@ def dump_yaml(fields: dict[str, Any]) -> str:
     if not fields:
         return ""
     return yaml.dump(
-        fields, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000, default_flow_style=False
+        fields,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=10_000,
+        default_flow_style=False,
     )
 
 
 def dump(fields: dict[str, Any], body: str) -> str:
     """A whole Markdown file: fenced front matter, a blank line, the body, a final newline."""
     body = body.strip("\n")
-    return f"{FENCE}\n{dump_yaml(fields)}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{dump_yaml(fields)}{FENCE}\n"
+    return (
+        f"{FENCE}\n{dump_yaml(fields)}{FENCE}\n\n{body}\n"
+        if body
+        else f"{FENCE}\n{dump_yaml(fields)}{FENCE}\n"
+    )
 
 
 def stamp(text: str) -> str:

@@ -33,7 +33,17 @@ FIELDS = (
     "seed_hash",
 )
 LIST_FIELDS = ("tags", "people", "places", "organisations", "read_also", "related_headlines")
-TEXT_FIELDS = ("source", "url", "author", "dateline", "agency", "section", "summary", "seed", "seed_hash")
+TEXT_FIELDS = (
+    "source",
+    "url",
+    "author",
+    "dateline",
+    "agency",
+    "section",
+    "summary",
+    "seed",
+    "seed_hash",
+)
 
 
 @dataclass(frozen=True)

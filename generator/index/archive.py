@@ -84,7 +84,9 @@ def build_terms(order: list[Article], values: Grouper) -> dict[str, Term]:
     return terms
 
 
-def _by_date(order: list[Article]) -> tuple[dict[int, tuple[str, ...]], dict[tuple[int, int], tuple[str, ...]], tuple[str, ...]]:
+def _by_date(
+    order: list[Article],
+) -> tuple[dict[int, tuple[str, ...]], dict[tuple[int, int], tuple[str, ...]], tuple[str, ...]]:
     """Year and month archives, plus the undated articles."""
     years: dict[int, list[str]] = defaultdict(list)
     months: dict[tuple[int, int], list[str]] = defaultdict(list)

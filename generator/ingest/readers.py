@@ -29,7 +29,9 @@ def _decode(data: bytes, label: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SourceError(label, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, col) from exc
+        raise SourceError(
+            label, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, col
+        ) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -41,7 +43,9 @@ def read_txt(data: bytes, seed: str) -> list[RawArticle]:
     return [RawArticle(seed, None, "txt", text, file_hash(data))]
 
 
-def _record(obj: Any, seed: str, index: int | None, fmt: str, digest: str, line: int | None) -> RawArticle:
+def _record(
+    obj: Any, seed: str, index: int | None, fmt: str, digest: str, line: int | None
+) -> RawArticle:
     """One crawler record (title, date, source, url, author, text/content; other keys kept)."""
     where = seed if index is None else f"{seed}[{index}]"
     if not isinstance(obj, dict):
@@ -72,7 +76,9 @@ def read_json(data: bytes, seed: str) -> Iterator[RawArticle | SourceError]:
         yield _record(obj, seed, None, "json", digest, None)
         return
     if not isinstance(obj, list):
-        raise SourceError(seed, f"expected an object or an array of objects, found {type(obj).__name__}", 1, 1)
+        raise SourceError(
+            seed, f"expected an object or an array of objects, found {type(obj).__name__}", 1, 1
+        )
     for i, item in enumerate(obj):
         try:
             yield _record(item, seed, i, "json", digest, None)
@@ -134,7 +140,12 @@ def read_path(file: Path, seed: str) -> list[RawArticle | SourceError]:
     """Every article in one raw file, or the errors that kept them out."""
     reader = _READERS.get(file.suffix.lower())
     if reader is None:
-        return [SourceError(seed, f"unsupported file type {file.suffix!r}; expected one of {', '.join(SUFFIXES)}")]
+        return [
+            SourceError(
+                seed,
+                f"unsupported file type {file.suffix!r}; expected one of {', '.join(SUFFIXES)}",
+            )
+        ]
     try:
         data = file.read_bytes()
     except OSError as exc:

@@ -15,7 +15,20 @@ from generator.extract.dates import hijri_parts
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The month names most Arabic readers recognise; regional sets are parsed on import, not shown.
-MONTHS_AR = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
+MONTHS_AR = (
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+)
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
@@ -95,7 +108,9 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     """A Jinja environment with autoescaping on and the Arabic filters installed."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in template_dirs(config)]),
-        autoescape=jinja2.select_autoescape(("html", "xml", "j2"), default_for_string=True, default=True),
+        autoescape=jinja2.select_autoescape(
+            ("html", "xml", "j2"), default_for_string=True, default=True
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -103,5 +118,7 @@ def environment(config: SiteConfig) -> jinja2.Environment:
     )
     fmt = Formatter(config)
     env.filters.update(digits=fmt.digits, date_ar=fmt.date, atom_date=fmt.atom_date)
-    env.globals.update(url=fmt.url, absolute=fmt.absolute, feed_id=fmt.feed_id, fmt=fmt, site=config)
+    env.globals.update(
+        url=fmt.url, absolute=fmt.absolute, feed_id=fmt.feed_id, fmt=fmt, site=config
+    )
     return env

@@ -47,12 +47,16 @@ def _page_dir(base: str, number: int) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
-def paginate(base: str, slugs: tuple[str, ...], size: int) -> Iterator[tuple[str, tuple[str, ...], Pager]]:
+def paginate(
+    base: str, slugs: tuple[str, ...], size: int
+) -> Iterator[tuple[str, tuple[str, ...], Pager]]:
     """(folder, slugs on the page, pager) for each page of a list; one empty page when none."""
     total = max(1, -(-len(slugs) // size))
     urls = tuple(_page_dir(base, n) for n in range(1, total + 1))
     for n in range(1, total + 1):
-        pager = Pager(n, total, urls[n - 2] if n > 1 else None, urls[n] if n < total else None, urls)
+        pager = Pager(
+            n, total, urls[n - 2] if n > 1 else None, urls[n] if n < total else None, urls
+        )
         yield urls[n - 1], slugs[(n - 1) * size : n * size], pager
 
 
@@ -90,10 +94,18 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise template_error(exc, template) from exc
 
-    def _list_pages(self, template: str, base: str, slugs: tuple[str, ...], **context: object) -> Iterator[Output]:
+    def _list_pages(
+        self, template: str, base: str, slugs: tuple[str, ...], **context: object
+    ) -> Iterator[Output]:
         """A paginated list of articles."""
         for folder, items, pager in paginate(base, slugs, self.config.page_size):
-            yield self._render(template, folder + "index.html", items=self.archive.ordered(items), pager=pager, **context)
+            yield self._render(
+                template,
+                folder + "index.html",
+                items=self.archive.ordered(items),
+                pager=pager,
+                **context,
+            )
 
     def body_html(self, article: Article) -> str:
         """The article's Markdown as HTML (raw HTML in the text is escaped, never passed through)."""
@@ -126,28 +138,52 @@ class Renderer:
         """The tags index and a page (with a feed) per tag that has enough articles."""
         listed = [t for t in self.archive.tags.values() if self.tag_has_page(t)]
         listed.sort(key=lambda t: (-t.count, t.key))
-        yield self._render("terms.html", "tags/index.html", terms=listed, heading="الوسوم", kind="tags")
+        yield self._render(
+            "terms.html", "tags/index.html", terms=listed, heading="الوسوم", kind="tags"
+        )
         for term in listed:
             base = f"tags/{term.slug}/"
-            yield from self._list_pages("list.html", base, term.articles, heading=f"وسم: {term.name}", feed=base + "feed.xml")
-            yield self._feed(base + "feed.xml", f"{self.config.title}: {term.name}", term.articles, base)
+            yield from self._list_pages(
+                "list.html",
+                base,
+                term.articles,
+                heading=f"وسم: {term.name}",
+                feed=base + "feed.xml",
+            )
+            yield self._feed(
+                base + "feed.xml", f"{self.config.title}: {term.name}", term.articles, base
+            )
 
     def sources(self) -> Iterator[Output]:
         """The sources index and a page per source."""
         listed = sorted(self.archive.sources.values(), key=lambda t: (-t.count, t.key))
-        yield self._render("terms.html", "sources/index.html", terms=listed, heading="المصادر", kind="sources")
+        yield self._render(
+            "terms.html", "sources/index.html", terms=listed, heading="المصادر", kind="sources"
+        )
         for term in listed:
-            yield from self._list_pages("list.html", f"sources/{term.slug}/", term.articles, heading=f"المصدر: {term.name}", feed=None)
+            yield from self._list_pages(
+                "list.html",
+                f"sources/{term.slug}/",
+                term.articles,
+                heading=f"المصدر: {term.name}",
+                feed=None,
+            )
 
     def entities(self) -> Iterator[Output]:
         """An index and a page per person, place and organisation."""
         for kind, label in ENTITY_KINDS.items():
             terms: dict[str, Term] = getattr(self.archive, kind)
             listed = sorted(terms.values(), key=lambda t: (-t.count, t.key))
-            yield self._render("terms.html", f"{kind}/index.html", terms=listed, heading=label, kind=kind)
+            yield self._render(
+                "terms.html", f"{kind}/index.html", terms=listed, heading=label, kind=kind
+            )
             for term in listed:
                 yield from self._list_pages(
-                    "list.html", f"{kind}/{term.slug}/", term.articles, heading=term.name, feed=None,
+                    "list.html",
+                    f"{kind}/{term.slug}/",
+                    term.articles,
+                    heading=term.name,
+                    feed=None,
                     entity=(kind, term),
                 )
 
@@ -155,18 +191,33 @@ class Renderer:
         """The archive index, year and month pages, and the undated page."""
         yield self._render("archive.html", "archive/index.html")
         for year, slugs in self.archive.years.items():
-            yield from self._list_pages("list.html", f"archive/{year}/", slugs, heading=self.env.globals["fmt"].digits(year), feed=None)  # type: ignore[attr-defined]
+            yield from self._list_pages(
+                "list.html",
+                f"archive/{year}/",
+                slugs,
+                heading=self.env.globals["fmt"].digits(year),
+                feed=None,
+            )  # type: ignore[attr-defined]
         for (year, month), slugs in self.archive.months.items():
             heading = self.env.globals["fmt"].month(year, month)  # type: ignore[attr-defined]
-            yield from self._list_pages("list.html", f"archive/{year}/{month:02d}/", slugs, heading=heading, feed=None)
-        yield from self._list_pages("list.html", "archive/undated/", self.archive.undated, heading="بدون تاريخ", feed=None)
+            yield from self._list_pages(
+                "list.html", f"archive/{year}/{month:02d}/", slugs, heading=heading, feed=None
+            )
+        yield from self._list_pages(
+            "list.html", "archive/undated/", self.archive.undated, heading="بدون تاريخ", feed=None
+        )
 
     def _feed(self, path: str, title: str, slugs: tuple[str, ...], page: str) -> Output:
         """An Atom feed of the newest articles in a list."""
         items = self.archive.ordered(slugs[: self.config.feed_size])
         dated = [a.date for a in items if a.date]
-        updated = max((d if d.tzinfo else d.replace(tzinfo=UTC) for d in dated), default=datetime(2000, 1, 1, tzinfo=UTC))
-        return self._render("feed.xml", path, items=items, feed_title=title, feed_page=page, updated=updated)
+        updated = max(
+            (d if d.tzinfo else d.replace(tzinfo=UTC) for d in dated),
+            default=datetime(2000, 1, 1, tzinfo=UTC),
+        )
+        return self._render(
+            "feed.xml", path, items=items, feed_title=title, feed_page=page, updated=updated
+        )
 
     def site_files(self) -> Iterator[Output]:
         """Site feed, sitemap, robots.txt and the 404 page."""
@@ -177,17 +228,33 @@ class Renderer:
     def all(self) -> list[Output]:
         """Every page of the site; the sitemap lists the HTML pages among them."""
         outputs: list[Output] = []
-        for part in (self.articles, self.home, self.tags, self.sources, self.entities, self.dates, self.site_files):
+        for part in (
+            self.articles,
+            self.home,
+            self.tags,
+            self.sources,
+            self.entities,
+            self.dates,
+            self.site_files,
+        ):
             outputs.extend(part())
         pages = sorted(o.path for o in outputs if o.path.endswith("index.html"))
-        outputs.append(self._render("sitemap.xml", "sitemap.xml", pages=[p.removesuffix("index.html") for p in pages]))
+        outputs.append(
+            self._render(
+                "sitemap.xml", "sitemap.xml", pages=[p.removesuffix("index.html") for p in pages]
+            )
+        )
         return outputs
 
 
 def template_error(exc: jinja2.TemplateError, template: str) -> SourceError:
     """A template problem located at the template file and line where it happened."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return SourceError(exc.filename or exc.name or template, f"template syntax error: {exc.message}", exc.lineno)
+        return SourceError(
+            exc.filename or exc.name or template,
+            f"template syntax error: {exc.message}",
+            exc.lineno,
+        )
     tb = exc.__traceback__
     where: tuple[str, int] | None = None
     while tb is not None:  # Jinja rewrites frames so template code shows its own file and line
