@@ -134,8 +134,8 @@ class Importer:
     def add(self, raw: RawArticle) -> None:
         """Import one raw article."""
         done = extract(raw)
-        for warning in done.warnings:
-            self.report.log.warn(warning.split(": ", 1)[-1].split(";")[0][:40], warning)
+        for kind, message in done.warnings:
+            self.report.log.warn(kind, message)
         first = self._duplicate_of(raw, done)
         if first is not None:
             self.report.duplicates.append(raw.label)

@@ -41,7 +41,7 @@ class Extracted:
 
     fields: dict[str, Any]
     body: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
 
 
 def _meta_text(raw: RawArticle, key: str) -> str | None:
@@ -53,7 +53,7 @@ def _meta_text(raw: RawArticle, key: str) -> str | None:
     return text or None
 
 
-def extract_date(raw: RawArticle, body: Body, warnings: list[str]) -> FoundDate | None:
+def extract_date(raw: RawArticle, body: Body, warnings: list[tuple[str, str]]) -> FoundDate | None:
     """Stated date first, then a dateline in the text; never today's date."""
     stated = _meta_text(raw, "date")
     if stated:
@@ -65,7 +65,7 @@ def extract_date(raw: RawArticle, body: Body, warnings: list[str]) -> FoundDate 
         )
     found = find_text_date("\n".join(body.paragraphs[:3]))
     if found is None:
-        warnings.append(f"{raw.label}: no date found; the article is filed as undated")
+        warnings.append(("no date", f"{raw.label}: no date found; the article is filed as undated"))
     return found
 
 
@@ -106,7 +106,7 @@ def _extra(raw: RawArticle) -> dict[str, Any]:
 
 def extract(raw: RawArticle) -> Extracted:
     """Every front-matter field of one raw article."""
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []
     body = clean_body(raw.text, seed_form=raw.fmt == "txt")
     title, section = extract_title(raw, body)
     when = extract_date(raw, body, warnings)  # before the byline step, which strips datelines

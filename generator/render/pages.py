@@ -11,6 +11,7 @@ import jinja2
 
 from generator.config import SiteConfig
 from generator.errors import SourceError
+from generator.extract.arabic import normalise
 from generator.content.model import Article
 from generator.index.archive import Archive, Term
 from generator.render.env import environment, markdown
@@ -67,19 +68,9 @@ class Renderer:
         self.archive = archive
         self.config = config
         self.env = environment(config)
-        self.tag_by_name = self._lookup(archive.tags)
-        self.source_by_name = self._lookup(archive.sources)
-        self.entity_by_name = {kind: self._lookup(getattr(archive, kind)) for kind in ENTITY_KINDS}
-
-    @staticmethod
-    def _lookup(terms: dict[str, Term]) -> dict[str, Term]:
-        """Terms by normalised key (what articles' values normalise to)."""
-        return terms
 
     def term(self, terms: dict[str, Term], value: str) -> Term | None:
         """The term a display value belongs to."""
-        from generator.extract.arabic import normalise
-
         return terms.get(normalise(value))
 
     def tag_has_page(self, term: Term) -> bool:
