@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from functools import cache, lru_cache
+from pathlib import Path
 
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_DIACRITICS = re.compile(
+    "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]"
+)
 _TATWEEL = "\u0640"
 # Zero-width and bidi controls carry no meaning in stored text and break matching.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u061c]")
@@ -51,6 +56,7 @@ _FOLD = str.maketrans(
     }
 )
 _NON_WORD = re.compile(r"[^\w]+")
+_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _fold_presentation_forms(text: str) -> str:
@@ -58,7 +64,9 @@ def _fold_presentation_forms(text: str) -> str:
     if not any("\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufefe" for ch in text):
         return text
     return "".join(
-        unicodedata.normalize("NFKC", ch) if "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufefe" else ch
+        unicodedata.normalize("NFKC", ch)
+        if "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufefe"
+        else ch
         for ch in text
     )
 
@@ -78,6 +86,127 @@ def normalise(text: str) -> str:
     return " ".join(t for t in _NON_WORD.split(text) if t)
 
 
+# Keys of _FOLD are code points: keep the digit and Persian-letter folds, drop the letter ones.
+_LIGHT_FOLD = {k: v for k, v in _FOLD.items() if not (0x621 <= k <= 0x64A or k == ord("ۀ"))}
+
+
+def light_normalise(text: str) -> str:
+    """Fold only what a reader cannot see or would not miss: marks, tatweel, digits, case.
+
+    Letters keep their spelling (أ ة ى stay), so the result is fit to show, as in slugs.
+    """
+    text = _DIACRITICS.sub("", clean_text(text)).replace(_TATWEEL, "")
+    return text.translate(_LIGHT_FOLD).lower()
+
+
 def tokens(text: str) -> list[str]:
-    """Split text into normalised word tokens."""
+    """Split text into normalised word tokens (clitics kept)."""
     return normalise(text).split()
+
+
+def key_tokens(text: str) -> list[str]:
+    """Split text into normalised tokens with clitics and the article stripped."""
+    return [strip_clitics(t) for t in tokens(text)]
+
+
+def match_key(phrase: str) -> str:
+    """The grouping key of a phrase: normalised, each word stripped of clitics."""
+    return " ".join(key_tokens(phrase))
+
+
+# The lexicon is stored under normalised keys, so the fold must drop marks in one pass.
+_LEXICON_FOLD: dict[int, str | None] = {
+    **{k: v for k, v in _FOLD.items()},
+    **{c: None for c in range(0x610, 0x61B)},
+    **{c: None for c in range(0x64B, 0x660)},
+    0x670: None,
+    0x640: None,
+}
+# Below this frequency wordfreq's list is mostly typos and run-together words.
+_MIN_FREQUENCY = 3e-8
+# A prefix is a clitic only if the bare word is at least this share as common as the whole.
+_CONJ_RATIO = 4.0
+_ARTICLE_RATIO = 30.0
+
+
+def _data_lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a UTF-8 data file in generator/data."""
+    text = (_DATA / name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@cache
+def lexicon() -> Mapping[str, float]:
+    """Known Arabic words (normalised key -> frequency) from wordfreq plus a project list."""
+    lex: dict[str, float] = {}
+    try:
+        import wordfreq
+
+        for word, freq in wordfreq.get_frequency_dict("ar", "large").items():
+            if freq < _MIN_FREQUENCY:
+                break  # the dict is sorted by frequency, most common first
+            key = word.translate(_LEXICON_FOLD)
+            lex[key] = lex.get(key, 0.0) + freq
+    except ImportError:  # pragma: no cover - wordfreq is a declared dependency
+        pass
+    for line in _data_lines("arabic_lexicon_extra.txt"):
+        lex.setdefault(normalise(line), 1e-6)
+    return lex
+
+
+@cache
+def _never_strip() -> frozenset[str]:
+    """Words that look clitic-prefixed but are whole (الله, الذي, ...)."""
+    return frozenset(normalise(w) for w in _data_lines("arabic_no_clitic.txt"))
+
+
+def _freq(word: str) -> float:
+    """Frequency of a normalised word in the lexicon (0 when unknown)."""
+    return lexicon().get(word, 0.0)
+
+
+def _passes(whole: str, rest: str, ratio: float, min_len: int) -> bool:
+    """Whether `rest` is a known word common enough for `whole` to be rest plus a clitic."""
+    if len(rest) < min_len or whole in _never_strip():
+        return False
+    rest_freq = _freq(rest)
+    if rest_freq == 0.0 and rest.startswith("ال"):
+        rest_freq = _freq(rest[2:])
+    return rest_freq > 0.0 and _freq(whole) < ratio * rest_freq
+
+
+def _strip_conjunction(word: str) -> str:
+    """Drop a leading و or ف when what follows is a known word."""
+    if len(word) > 3 and word[0] in "وف" and _passes(word, word[1:], _CONJ_RATIO, 3):
+        return word[1:]
+    return word
+
+
+def _strip_preposition(word: str) -> str:
+    """Drop a leading ب ك ل (لل stands for ل + ال) when what follows is a known word."""
+    if len(word) > 4 and word.startswith("لل"):
+        rest = "ال" + word[2:]
+        if _passes(word, rest, _CONJ_RATIO, 4):
+            return rest
+    if len(word) > 3 and word[0] in "بكل" and _passes(word, word[1:], _CONJ_RATIO, 3):
+        return word[1:]
+    return word
+
+
+def _strip_article(word: str) -> str:
+    """Drop the article ال when what follows is a known word."""
+    if len(word) > 3 and word.startswith("ال") and _passes(word, word[2:], _ARTICLE_RATIO, 2):
+        return word[2:]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def strip_proclitics(token: str) -> str:
+    """Drop و ف ب ك ل (keeping ال) from a normalised token where the rest is a known word."""
+    return _strip_preposition(_strip_conjunction(token))
+
+
+@lru_cache(maxsize=200_000)
+def strip_clitics(token: str) -> str:
+    """Drop و ف ب ك ل and ال from a normalised token where the rest is a known word."""
+    return _strip_article(strip_proclitics(token))
