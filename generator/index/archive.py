@@ -12,9 +12,21 @@ from dataclasses import dataclass, field
 
 from generator.content.model import Article
 from generator.content.slugs import slugify
-from generator.extract.arabic import normalise
+from generator.extract.arabic import match_key, normalise
+from generator.extract.entities import entity_key
 
 Grouper = Callable[[Article], Iterable[str]]
+KeyFunc = Callable[[str], str]
+
+# How each kind of term folds spellings together: tags drop clitics (الاقتصاد = اقتصاد),
+# entities also honour the alias file (قرة باغ = قره باغ), sources only normalise.
+KEYS: dict[str, KeyFunc] = {
+    "tags": match_key,
+    "sources": normalise,
+    "people": entity_key,
+    "places": entity_key,
+    "organisations": entity_key,
+}
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,11 @@ class Archive:
         """Articles for slugs, in the given order."""
         return [self.articles[s] for s in slugs]
 
+    def term(self, kind: str, value: str) -> Term | None:
+        """The tag, source or entity a display value belongs to."""
+        terms: dict[str, Term] = getattr(self, kind)
+        return terms.get(KEYS[kind](value))
+
 
 def _unique(base: str, taken: set[str]) -> str:
     """base, or base-2, base-3 … whichever is free; records it as taken."""
@@ -62,14 +79,14 @@ def _unique(base: str, taken: set[str]) -> str:
     return slug
 
 
-def build_terms(order: list[Article], values: Grouper) -> dict[str, Term]:
+def build_terms(order: list[Article], values: Grouper, key_of: KeyFunc) -> dict[str, Term]:
     """Group articles by the normalised key of each value; display the most frequent spelling."""
     members: dict[str, list[str]] = defaultdict(list)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for article in order:
         seen: set[str] = set()
         for value in values(article):
-            key = normalise(value)
+            key = key_of(value)
             if not key or key in seen:
                 continue
             seen.add(key)
@@ -111,11 +128,11 @@ def build_archive(articles: list[Article]) -> Archive:
     return Archive(
         articles={a.slug: a for a in order},
         order=tuple(a.slug for a in order),
-        tags=build_terms(order, lambda a: a.tags),
-        sources=build_terms(order, lambda a: [a.source] if a.source else []),
-        people=build_terms(order, lambda a: a.people),
-        places=build_terms(order, lambda a: a.places),
-        organisations=build_terms(order, lambda a: a.organisations),
+        tags=build_terms(order, lambda a: a.tags, KEYS["tags"]),
+        sources=build_terms(order, lambda a: [a.source] if a.source else [], KEYS["sources"]),
+        people=build_terms(order, lambda a: a.people, KEYS["people"]),
+        places=build_terms(order, lambda a: a.places, KEYS["places"]),
+        organisations=build_terms(order, lambda a: a.organisations, KEYS["organisations"]),
         years=years,
         months=months,
         undated=undated,

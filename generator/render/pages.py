@@ -11,7 +11,6 @@ import jinja2
 
 from generator.config import SiteConfig
 from generator.errors import SourceError
-from generator.extract.arabic import normalise
 from generator.content.model import Article
 from generator.index.archive import Archive, Term
 from generator.render.env import environment, markdown
@@ -69,9 +68,9 @@ class Renderer:
         self.config = config
         self.env = environment(config)
 
-    def term(self, terms: dict[str, Term], value: str) -> Term | None:
+    def term(self, kind: str, value: str) -> Term | None:
         """The term a display value belongs to."""
-        return terms.get(normalise(value))
+        return self.archive.term(kind, value)
 
     def tag_has_page(self, term: Term) -> bool:
         """Tags carried by too few articles get no page (configurable)."""
@@ -109,7 +108,7 @@ class Renderer:
             article = self.archive.articles[slug]
             for other_kind in ENTITY_KINDS:
                 for value in getattr(article, other_kind):
-                    found = self.term(getattr(self.archive, other_kind), value)
+                    found = self.archive.term(other_kind, value)
                     if found and (other_kind, found.key) != (kind, term.key):
                         counts[(other_kind, found.key)] += 1
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
