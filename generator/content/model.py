@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+import datetime as dt
+from datetime import UTC, datetime
 from typing import Any
 
 # Front-matter fields in the order import writes them; anything else is kept in `extra`.
@@ -79,7 +80,7 @@ class Article:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
-    def day(self) -> date | None:
+    def day(self) -> dt.date | None:
         """The publication day, when known."""
         return self.date.date() if self.date else None
 

@@ -7,6 +7,7 @@ one small function per field, so each rule can be tested and improved on its own
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,12 @@ from generator.extract.entities import extract_entities
 from generator.extract.source import source_name
 from generator.extract.title import clean_title, headline_from_lede
 from generator.ingest.model import RawArticle
+
+# Raw text is prose, not Markdown: characters Markdown would read as markup are escaped so a
+# line starting with "-" or "1." stays a paragraph and "**" stays two asterisks.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|])")
+_MD_BLOCK = re.compile(r"^(\s*)([#>+\-=~])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 
 KNOWN_RECORD_KEYS = {
     "title",
@@ -60,9 +67,8 @@ def extract_date(raw: RawArticle, body: Body, warnings: list[tuple[str, str]]) -
         found = parse_date(stated)
         if found is not None:
             return found
-        warnings.append(
-            f"{raw.label}: date {stated!r} is not a date I can read; looking in the text"
-        )
+        problem = f"{raw.label}: date {stated!r} is not a date I can read; looked in the text"
+        warnings.append(("unreadable date", problem))
     found = find_text_date("\n".join(body.paragraphs[:3]))
     if found is None:
         warnings.append(("no date", f"{raw.label}: no date found; the article is filed as undated"))
@@ -93,6 +99,14 @@ def extract_byline(raw: RawArticle, body: Body) -> tuple[Byline, Body]:
         agency=stated.agency or found.agency,
     )
     return merged, Body(paragraphs, body.read_also, body.related_headlines, body.removed)
+
+
+def escape_markdown(paragraph: str) -> str:
+    """A paragraph of prose made safe to store as Markdown (headings we made are kept)."""
+    if paragraph.startswith("## "):
+        return "## " + _MD_INLINE.sub(r"\\\1", paragraph[3:])
+    text = _MD_INLINE.sub(r"\\\1", paragraph)
+    return _MD_ORDERED.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", text, count=1), count=1)
 
 
 def _extra(raw: RawArticle) -> dict[str, Any]:
@@ -144,4 +158,4 @@ def extract(raw: RawArticle) -> Extracted:
     extra = _extra(raw)
     if extra:
         fields["extra"] = extra
-    return Extracted(fields, "\n\n".join(body.paragraphs), warnings)
+    return Extracted(fields, "\n\n".join(escape_markdown(p) for p in body.paragraphs), warnings)

@@ -13,7 +13,7 @@ from generator.config import SiteConfig
 from generator.errors import SourceError
 from generator.content.model import Article
 from generator.index.archive import Archive, Term
-from generator.render.env import environment, markdown
+from generator.render.env import Formatter, environment, markdown
 
 ENTITY_KINDS = {"people": "أشخاص", "places": "أماكن", "organisations": "منظمات"}
 
@@ -67,6 +67,7 @@ class Renderer:
         self.archive = archive
         self.config = config
         self.env = environment(config)
+        self.fmt = Formatter(config)
 
     def term(self, kind: str, value: str) -> Term | None:
         """The term a display value belongs to."""
@@ -99,7 +100,8 @@ class Renderer:
 
     def body_html(self, article: Article) -> str:
         """The article's Markdown as HTML (raw HTML in the text is escaped, never passed through)."""
-        return markdown().render(article.body)
+        html: str = markdown().render(article.body)
+        return html
 
     def co_occurring(self, kind: str, term: Term, limit: int = 10) -> list[tuple[str, Term]]:
         """Entities most often named alongside this one, as (kind, term)."""
@@ -185,11 +187,11 @@ class Renderer:
                 "list.html",
                 f"archive/{year}/",
                 slugs,
-                heading=self.env.globals["fmt"].digits(year),
+                heading=self.fmt.digits(year),
                 feed=None,
-            )  # type: ignore[attr-defined]
+            )
         for (year, month), slugs in self.archive.months.items():
-            heading = self.env.globals["fmt"].month(year, month)  # type: ignore[attr-defined]
+            heading = self.fmt.month(year, month)
             yield from self._list_pages(
                 "list.html", f"archive/{year}/{month:02d}/", slugs, heading=heading, feed=None
             )
