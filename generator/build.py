@@ -37,7 +37,8 @@ class BuildReport:
             out.append(self.imported.line())
         phases = ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
         out.append(
-            f"build: {self.articles} articles, {self.pages} files, {self.log.skipped} skipped, {self.log.warnings} warnings ({phases})"
+            f"build: {self.articles} articles, {self.pages} files, {self.log.skipped} skipped, "
+            f"{self.log.warnings} warnings ({phases})"
         )
         return out + self.log.summary()
 

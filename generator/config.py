@@ -65,7 +65,7 @@ def _fields() -> dict[str, dataclasses.Field[Any]]:
 def _check(path: str, key: str, value: Any, line: int | None) -> Any:
     """Validate one value against its field's type and allowed choices."""
     default = getattr(SiteConfig(), key)
-    if isinstance(default, bool) or isinstance(default, int):
+    if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise SourceError(
                 path, f"{key}: {value!r} is not allowed; expected a positive whole number", line

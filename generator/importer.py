@@ -41,7 +41,8 @@ class ImportReport:
     def line(self) -> str:
         """One-line summary for the terminal."""
         return (
-            f"import: {len(self.created)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"import: {len(self.created)} new, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, "
             f"{len(self.kept_edited)} hand-edited kept, {len(self.duplicates)} duplicates, "
             f"{self.log.skipped} skipped, {self.log.warnings} warnings"
         )

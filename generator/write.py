@@ -61,7 +61,7 @@ def write_site(outputs: list[Output], static_dirs: list[Path], target: Path) -> 
 
 
 def _swap(staging: Path, target: Path) -> None:
-    """Replace target by staging with renames, so readers see the old or the new site, never half."""
+    """Swap staging in with renames: readers see the old or the new site, never half of one."""
     os.chmod(staging, 0o755)
     if not target.exists():
         os.replace(staging, target)

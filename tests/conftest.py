@@ -14,7 +14,8 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_37b764dca38cb101.txt"
 
 needs_corpus = pytest.mark.skipif(
-    not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS} (it is never copied into the repository)"
+    not CORPUS.is_dir(),
+    reason=f"the shared corpus is not at {CORPUS} (it is never copied into the repository)",
 )
 
 
@@ -30,12 +31,20 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
-def article_md(title: str, date: str | None = "2020-01-02", body: str = "نص المقال.", **fields: object) -> str:
+def article_md(
+    title: str, date: str | None = "2020-01-02", body: str = "نص المقال.", **fields: object
+) -> str:
     """A hand-written content file with the given front matter."""
     import yaml
 
     data: dict[str, object] = {"title": title, "date": date, **fields}
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n\n" + body + "\n"
+    return (
+        "---\n"
+        + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        + "---\n\n"
+        + body
+        + "\n"
+    )
 
 
 @pytest.fixture

@@ -6,17 +6,27 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED, article_md, read, write_files
+
 from generator.build import build
 from generator.config import load_config
 from generator.errors import ArshifError, SourceError
 from generator.linkcheck import check_site
 
 SITE = {
-    "content/first.md": article_md("الخبر الأول", "2020-01-02", "فقرة أولى.", tags=["اقتصاد", "الاقتصاد"], source="عكاظ"),
-    "content/second.md": article_md("الخبر الثاني", "2020-02-03T10:00:00+03:00", "## عنوان فرعي\n\nفقرة.", tags=["اقتصاد"], source="عكاظ"),
-    "content/third.md": article_md("الخبر الثالث", "2019-12-31", "نص.", tags=["رياضة"], people=["فلاديمير بوتين"]),
+    "content/first.md": article_md(
+        "الخبر الأول", "2020-01-02", "فقرة أولى.", tags=["اقتصاد", "الاقتصاد"], source="عكاظ"
+    ),
+    "content/second.md": article_md(
+        "الخبر الثاني",
+        "2020-02-03T10:00:00+03:00",
+        "## عنوان فرعي\n\nفقرة.",
+        tags=["اقتصاد"],
+        source="عكاظ",
+    ),
+    "content/third.md": article_md(
+        "الخبر الثالث", "2019-12-31", "نص.", tags=["رياضة"], people=["فلاديمير بوتين"]
+    ),
     "content/undated.md": article_md("خبر بلا تاريخ", None, "نص."),
 }
 
@@ -24,36 +34,74 @@ SITE = {
 def test_pages_of_a_small_site(make_site) -> None:  # type: ignore[no-untyped-def]
     root, report = make_site(SITE)
     assert report.articles == 4 and report.log.skipped == 0
-    for rel in ["index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "static/style.css",
-                "articles/first/index.html", "tags/index.html", "tags/اقتصاد/index.html", "tags/اقتصاد/feed.xml",
-                "sources/index.html", "sources/عكاظ/index.html", "archive/index.html", "archive/2020/index.html",
-                "archive/2020/02/index.html", "archive/2019/12/index.html", "archive/undated/index.html",
-                "people/فلاديمير-بوتين/index.html"]:
+    for rel in [
+        "index.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "static/style.css",
+        "articles/first/index.html",
+        "tags/index.html",
+        "tags/اقتصاد/index.html",
+        "tags/اقتصاد/feed.xml",
+        "sources/index.html",
+        "sources/عكاظ/index.html",
+        "archive/index.html",
+        "archive/2020/index.html",
+        "archive/2020/02/index.html",
+        "archive/2019/12/index.html",
+        "archive/undated/index.html",
+        "people/فلاديمير-بوتين/index.html",
+    ]:
         assert (root / "site" / rel).is_file(), rel
     home = read(root, "index.html")
     assert '<html lang="ar" dir="rtl">' in home
-    assert home.index("الخبر الثاني") < home.index("الخبر الأول") < home.index("الخبر الثالث") < home.index("خبر بلا تاريخ")
+    assert (
+        home.index("الخبر الثاني")
+        < home.index("الخبر الأول")
+        < home.index("الخبر الثالث")
+        < home.index("خبر بلا تاريخ")
+    )
     article = read(root, "articles/second/index.html")
     assert '<div class="body" dir="auto">' in article and "<h2>عنوان فرعي</h2>" in article
     assert "3 فبراير 2020" in article
     tags = read(root, "tags/index.html")
-    assert "اقتصاد</a> <span class=\"count\">2</span>" in tags  # اقتصاد and الاقتصاد meet under one tag, counted once per article
+    assert (
+        'اقتصاد</a> <span class="count">2</span>' in tags
+    )  # اقتصاد and الاقتصاد meet under one tag, counted once per article
     assert "رياضة" not in tags  # a tag carried by one article gets no page
 
 
 def test_articles_cannot_inject_markup(make_site) -> None:  # type: ignore[no-untyped-def]
-    evil = '<script>alert(1)</script><img src=x onerror=alert(2)>'
-    root, _ = make_site({"content/x.md": article_md(evil, "2020-01-01", f"{evil}\n\n[link](javascript:alert(3))",
-                                                    source=evil, tags=[evil, evil + " "], summary=evil)})
+    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    root, _ = make_site(
+        {
+            "content/x.md": article_md(
+                evil,
+                "2020-01-01",
+                f"{evil}\n\n[link](javascript:alert(3))",
+                source=evil,
+                tags=[evil, evil + " "],
+                summary=evil,
+            )
+        }
+    )
     for page in (root / "site").rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        assert "<script>alert" not in text and "<img src=x" not in text and 'href="javascript:' not in text, page
+        assert (
+            "<script>alert" not in text
+            and "<img src=x" not in text
+            and 'href="javascript:' not in text
+        ), page
     for page in (root / "site").rglob("*.xml"):
         ET.fromstring(page.read_text(encoding="utf-8"))  # still well-formed XML
 
 
 def test_base_url_subpath_and_no_broken_links(make_site) -> None:  # type: ignore[no-untyped-def]
-    root, _ = make_site({**SITE, "arshif.yml": "base_url: https://user.github.io/archive/\npage_size: 1\n"})
+    root, _ = make_site(
+        {**SITE, "arshif.yml": "base_url: https://user.github.io/archive/\npage_size: 1\n"}
+    )
     home = read(root, "index.html")
     assert 'href="/archive/static/style.css"' in home and 'href="/archive/page/2/"' in home
     checked, broken = check_site(root / "site", "/archive/")
@@ -63,10 +111,15 @@ def test_base_url_subpath_and_no_broken_links(make_site) -> None:  # type: ignor
 
 
 def test_pagination(make_site) -> None:  # type: ignore[no-untyped-def]
-    files = {f"content/a{n:02d}.md": article_md(f"خبر رقم {n}", f"2020-01-{n + 1:02d}") for n in range(25)}
+    files = {
+        f"content/a{n:02d}.md": article_md(f"خبر رقم {n}", f"2020-01-{n + 1:02d}")
+        for n in range(25)
+    }
     root, _ = make_site({**files, "arshif.yml": "page_size: 10\n"})
     assert (root / "site/page/3/index.html").is_file() and not (root / "site/page/4").exists()
-    assert "خبر رقم 24" in read(root, "index.html") and "خبر رقم 0<" in read(root, "page/3/index.html")
+    assert "خبر رقم 24" in read(root, "index.html") and "خبر رقم 0<" in read(
+        root, "page/3/index.html"
+    )
     assert read(root, "page/2/index.html").count('class="card"') == 10
 
 
@@ -88,7 +141,7 @@ def test_hijri_and_arabic_indic_digits(make_site) -> None:  # type: ignore[no-un
 
 
 def test_bad_content_file_is_skipped_and_named(make_site) -> None:  # type: ignore[no-untyped-def]
-    root, report = make_site({**SITE, "content/bad.md": '---\ntitle: x\ndate: "2020-13-45"\n---\n'})
+    _, report = make_site({**SITE, "content/bad.md": '---\ntitle: x\ndate: "2020-13-45"\n---\n'})
     assert report.articles == 4
     assert "content/bad.md:3:7: date '2020-13-45' is not a date" in "\n".join(report.lines())
 
@@ -96,7 +149,9 @@ def test_bad_content_file_is_skipped_and_named(make_site) -> None:  # type: igno
 def test_strict_fails_without_touching_site(make_site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root, _ = make_site(SITE)
     before = read(root, "index.html")
-    write_files(root, {"content/bad.md": "no front matter\n", "content/new.md": article_md("خبر جديد")})
+    write_files(
+        root, {"content/bad.md": "no front matter\n", "content/new.md": article_md("خبر جديد")}
+    )
     with pytest.raises(ArshifError, match="--strict"):
         build(load_config(root), strict=True)
     assert read(root, "index.html") == before
@@ -105,8 +160,16 @@ def test_strict_fails_without_touching_site(make_site, tmp_path: Path) -> None: 
 def test_a_failing_render_leaves_the_old_site(make_site) -> None:  # type: ignore[no-untyped-def]
     root, _ = make_site(SITE)
     before = read(root, "index.html")
-    write_files(root, {"templates/article.html": "{% extends 'base.html' %}{% block main %}{{ missing.x }}{% endblock %}"})
-    with pytest.raises(SourceError, match=r"templates/article.html:1: template error: 'missing' is undefined"):
+    write_files(
+        root,
+        {
+            "templates/article.html": "{% extends 'base.html' %}"
+            "{% block main %}{{ missing.x }}{% endblock %}"
+        },
+    )
+    with pytest.raises(
+        SourceError, match=r"templates/article.html:1: template error: 'missing' is undefined"
+    ):
         build(load_config(root))
     assert read(root, "index.html") == before
     assert [p.name for p in root.iterdir() if p.name.startswith(".site")] == []
@@ -127,7 +190,9 @@ def test_site_templates_override_the_default_theme(make_site) -> None:  # type: 
 
 def test_build_imports_seeds(make_site) -> None:  # type: ignore[no-untyped-def]
     root, report = make_site({f"seeds/{SEED.name}": SEED.read_bytes()})
-    assert report.articles == 1 and report.imported is not None and len(report.imported.created) == 1
+    assert (
+        report.articles == 1 and report.imported is not None and len(report.imported.created) == 1
+    )
     assert "عربي21" in read(root, "index.html")
     assert (root / "site/archive/undated/index.html").is_file()
     checked, broken = check_site(root / "site")

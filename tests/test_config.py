@@ -12,12 +12,18 @@ from generator.errors import SourceError
 
 def test_defaults_without_a_file(tmp_path: Path) -> None:
     config = load_config(tmp_path)
-    assert (config.language, config.direction, config.base_path, config.page_size) == ("ar", "rtl", "/", 20)
+    assert (config.language, config.direction, config.base_path, config.page_size) == (
+        "ar",
+        "rtl",
+        "/",
+        20,
+    )
 
 
 def test_values_are_read(tmp_path: Path) -> None:
     (tmp_path / "arshif.yml").write_text(
-        "title: أرشيفي\nbase_url: https://user.github.io/archive\ncalendar: both\ndigits: arabic-indic\npage_size: 5\n",
+        "title: أرشيفي\nbase_url: https://user.github.io/archive\ncalendar: both\n"
+        "digits: arabic-indic\npage_size: 5\n",
         encoding="utf-8",
     )
     config = load_config(tmp_path)
@@ -29,8 +35,14 @@ def test_values_are_read(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("titel: x\n", ":1: unknown setting 'titel'; allowed settings: "),
-        ("title: x\ncalendar: julian\n", ":2: calendar: 'julian' is not allowed; expected one of gregorian, hijri, both"),
-        ("digits: roman\n", ":1: digits: 'roman' is not allowed; expected one of western, arabic-indic"),
+        (
+            "title: x\ncalendar: julian\n",
+            ":2: calendar: 'julian' is not allowed; expected one of gregorian, hijri, both",
+        ),
+        (
+            "digits: roman\n",
+            ":1: digits: 'roman' is not allowed; expected one of western, arabic-indic",
+        ),
         ("page_size: 0\n", ":1: page_size: 0 is not allowed; expected a positive whole number"),
         ("page_size: many\n", ":1: page_size: 'many' is not allowed"),
         ("title: [x\n", ":2:1: invalid YAML"),

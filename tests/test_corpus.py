@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, needs_corpus
+
 from generator.build import build
 from generator.config import load_config
 from generator.content import frontmatter
@@ -19,7 +19,9 @@ pytestmark = [needs_corpus, pytest.mark.corpus]
 
 def corpus_inputs() -> list[Path]:
     """The 19 outlet folders of JSON articles, the plain-text articles and the raw HTML pages."""
-    outlets = [p for p in sorted(CORPUS.iterdir()) if p.is_dir() and p.name not in ("plain", "html")]
+    outlets = [
+        p for p in sorted(CORPUS.iterdir()) if p.is_dir() and p.name not in ("plain", "html")
+    ]
     return [*outlets, CORPUS / "plain", *sorted((CORPUS / "html").rglob("*.html"))]
 
 
@@ -59,7 +61,9 @@ def test_second_import_changes_nothing(corpus_site: tuple[Path, ImportReport]) -
 
 
 @pytest.mark.parametrize("base_url", ["/", "https://user.github.io/archive/"])
-def test_built_site_has_no_broken_internal_link(corpus_site: tuple[Path, ImportReport], base_url: str) -> None:
+def test_built_site_has_no_broken_internal_link(
+    corpus_site: tuple[Path, ImportReport], base_url: str
+) -> None:
     root, first = corpus_site
     (root / "arshif.yml").write_text(f"base_url: {base_url}\n", encoding="utf-8")
     try:

@@ -48,7 +48,12 @@ def test_arabic_is_written_as_text_not_escapes() -> None:
     assert "أرشيف" in text and "\\u" not in text
 
 
-@given(st.dictionaries(st.text(min_size=1, max_size=10), st.one_of(st.text(), st.lists(st.text()), st.none(), st.integers())))
+@given(
+    st.dictionaries(
+        st.text(min_size=1, max_size=10),
+        st.one_of(st.text(), st.lists(st.text()), st.none(), st.integers()),
+    )
+)
 @settings(max_examples=200)
 def test_round_trip_any_mapping(fields: dict[str, object]) -> None:
     text = frontmatter.dump(fields, "body")
@@ -60,7 +65,9 @@ def test_stamp_detects_a_hand_edit() -> None:
     text = frontmatter.stamp(frontmatter.dump({"title": "عنوان"}, "نص"))
     assert not frontmatter.is_hand_edited(text)
     assert frontmatter.is_hand_edited(text.replace("عنوان", "عنوان جديد"))
-    assert frontmatter.is_hand_edited(frontmatter.dump({"title": "عنوان"}, "نص"))  # never stamped: a person wrote it
+    assert frontmatter.is_hand_edited(
+        frontmatter.dump({"title": "عنوان"}, "نص")
+    )  # never stamped: a person wrote it
 
 
 def test_yaml_error_names_file_line_and_column() -> None:
@@ -96,7 +103,9 @@ def test_invalid_front_matter_messages(text: str, message: str) -> None:
 
 
 def test_unknown_keys_are_kept_in_extra() -> None:
-    article = article_from_text("---\ntitle: a\ncategory: sport\nextra:\n  docno: 7\n---\nb\n", "x.md", "x")
+    article = article_from_text(
+        "---\ntitle: a\ncategory: sport\nextra:\n  docno: 7\n---\nb\n", "x.md", "x"
+    )
     assert article.extra == {"category": "sport", "docno": 7}
 
 

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SEED, write_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SEED, write_files
 from generator.config import load_config
 from generator.content import frontmatter
 from generator.content.load import load_all
@@ -44,7 +44,9 @@ def test_sample_article_front_matter(tmp_path: Path) -> None:
     assert data["seed"] == f"seeds/{SEED.name}"
     assert str(data["title"]).startswith("تستمر في إقليم قره باغ اشتباكات عنيفة")
     assert len(str(data["title"]).split()) <= 14
-    assert data["read_also"] == ['خبير أذري لـ"عربي21": روسيا تريد ليّ ذراع أرمينيا.. وهذه خيارات باكو (شاهد)']
+    assert data["read_also"] == [
+        'خبير أذري لـ"عربي21": روسيا تريد ليّ ذراع أرمينيا.. وهذه خيارات باكو (شاهد)'
+    ]
     assert data["related_headlines"] == [
         'بيان مشترك لترامب وبوتين وماكرون حول "قره باغ"',
         'بوتين وماكرون يدعوان لهدنة بـ"قره باغ".. وعرض لوساطة روسية',
@@ -70,18 +72,30 @@ RECORD = {
 
 
 def _record(n: int, **changes: object) -> dict[str, object]:
-    return {**RECORD, "url": f"http://example.com/a/{n}", "title": f"عنوان الخبر رقم {n}",
-            "text": f"نص الخبر رقم {n} في فقرة أولى.\nوفقرة ثانية للخبر {n}.", **changes}
+    return {
+        **RECORD,
+        "url": f"http://example.com/a/{n}",
+        "title": f"عنوان الخبر رقم {n}",
+        "text": f"نص الخبر رقم {n} في فقرة أولى.\nوفقرة ثانية للخبر {n}.",
+        **changes,
+    }
 
 
 def test_json_object_array_jsonl_and_csv(tmp_path: Path) -> None:
-    csv_text = "title,date,url,text\nعنوان سي إس في,2016-12-04T17:04:00+01:00,http://example.com/c,\"نص، مع فاصلة\"\n"
-    write_files(tmp_path, {
-        "raw/one.json": json.dumps(_record(1), ensure_ascii=False),
-        "raw/many.json": json.dumps([_record(2), _record(3)], ensure_ascii=False),
-        "raw/lines.jsonl": "\n".join(json.dumps(_record(n), ensure_ascii=False) for n in (4, 5)) + "\n",
-        "raw/sheet.csv": csv_text,
-    })
+    csv_text = (
+        "title,date,url,text\n"
+        'عنوان سي إس في,2016-12-04T17:04:00+01:00,http://example.com/c,"نص، مع فاصلة"\n'
+    )
+    write_files(
+        tmp_path,
+        {
+            "raw/one.json": json.dumps(_record(1), ensure_ascii=False),
+            "raw/many.json": json.dumps([_record(2), _record(3)], ensure_ascii=False),
+            "raw/lines.jsonl": "\n".join(json.dumps(_record(n), ensure_ascii=False) for n in (4, 5))
+            + "\n",
+            "raw/sheet.csv": csv_text,
+        },
+    )
     report = _import(tmp_path, "raw")
     assert len(report.created) == 6 and report.log.skipped == 0
     fronts = list(_front(tmp_path).values())
@@ -94,7 +108,9 @@ def test_json_object_array_jsonl_and_csv(tmp_path: Path) -> None:
 
 
 def test_import_twice_changes_nothing(tmp_path: Path) -> None:
-    write_files(tmp_path, {"raw/many.json": json.dumps([_record(n) for n in range(5)], ensure_ascii=False)})
+    write_files(
+        tmp_path, {"raw/many.json": json.dumps([_record(n) for n in range(5)], ensure_ascii=False)}
+    )
     shutil.copy(SEED, tmp_path / "raw" / SEED.name)
     _import(tmp_path, "raw")
     before = {p.name: p.read_bytes() for p in (tmp_path / "content").iterdir()}
@@ -110,7 +126,9 @@ def test_hand_edited_file_is_kept_and_reported(tmp_path: Path) -> None:
     [file] = (tmp_path / "content").glob("*.md")
     edited = file.read_text(encoding="utf-8").replace("عنوان الخبر رقم 1", "عنوان حرره إنسان")
     file.write_text(edited, encoding="utf-8")
-    (tmp_path / "raw" / "one.json").write_text(json.dumps(_record(1, text="نص جديد تماما."), ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "raw" / "one.json").write_text(
+        json.dumps(_record(1, text="نص جديد تماما."), ensure_ascii=False), encoding="utf-8"
+    )
     report = _import(tmp_path, "raw")
     assert file.read_text(encoding="utf-8") == edited
     assert report.kept_edited == [file.relative_to(tmp_path).as_posix()]
@@ -120,14 +138,23 @@ def test_hand_edited_file_is_kept_and_reported(tmp_path: Path) -> None:
 def test_changed_seed_updates_an_unedited_file(tmp_path: Path) -> None:
     write_files(tmp_path, {"raw/one.json": json.dumps(_record(1), ensure_ascii=False)})
     _import(tmp_path, "raw")
-    (tmp_path / "raw" / "one.json").write_text(json.dumps(_record(1, text="نص معدل في المصدر."), ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "raw" / "one.json").write_text(
+        json.dumps(_record(1, text="نص معدل في المصدر."), ensure_ascii=False), encoding="utf-8"
+    )
     report = _import(tmp_path, "raw")
     [file] = (tmp_path / "content").glob("*.md")
     assert len(report.updated) == 1 and "نص معدل في المصدر." in file.read_text(encoding="utf-8")
 
 
 def test_exact_duplicates_are_imported_once(tmp_path: Path) -> None:
-    write_files(tmp_path, {"raw/a.json": json.dumps([_record(1), _record(2), _record(1, title="عنوان آخر")], ensure_ascii=False)})
+    write_files(
+        tmp_path,
+        {
+            "raw/a.json": json.dumps(
+                [_record(1), _record(2), _record(1, title="عنوان آخر")], ensure_ascii=False
+            )
+        },
+    )
     report = _import(tmp_path, "raw")
     assert len(report.created) == 2 and report.duplicates == ["raw/a.json[2]"]
 
@@ -144,15 +171,24 @@ def test_exact_duplicates_are_imported_once(tmp_path: Path) -> None:
         ("x.pdf", "%PDF", "raw/x.pdf: unsupported file type '.pdf'"),
     ],
 )
-def test_bad_input_is_reported_and_the_rest_imports(tmp_path: Path, name: str, content: str | bytes, message: str) -> None:
-    write_files(tmp_path, {f"raw/{name}": content, "raw/good.json": json.dumps(_record(1), ensure_ascii=False)})
-    report = import_paths(load_config(tmp_path), [tmp_path / "raw" / name, tmp_path / "raw" / "good.json"])
+def test_bad_input_is_reported_and_the_rest_imports(
+    tmp_path: Path, name: str, content: str | bytes, message: str
+) -> None:
+    write_files(
+        tmp_path,
+        {f"raw/{name}": content, "raw/good.json": json.dumps(_record(1), ensure_ascii=False)},
+    )
+    report = import_paths(
+        load_config(tmp_path), [tmp_path / "raw" / name, tmp_path / "raw" / "good.json"]
+    )
     assert "content/عنوان-الخبر-رقم-1.md" in report.created
     assert any(p.message.startswith(message) for p in report.log.problems), report.log.summary()
 
 
 def test_loaded_articles_match_their_front_matter(tmp_path: Path) -> None:
-    write_files(tmp_path, {"raw/many.json": json.dumps([_record(n) for n in range(3)], ensure_ascii=False)})
+    write_files(
+        tmp_path, {"raw/many.json": json.dumps([_record(n) for n in range(3)], ensure_ascii=False)}
+    )
     _import(tmp_path, "raw")
     log = ProblemLog()
     articles = load_all(tmp_path / "content", tmp_path, log)
@@ -161,7 +197,9 @@ def test_loaded_articles_match_their_front_matter(tmp_path: Path) -> None:
 
 
 @given(st.binary(max_size=400), st.sampled_from([".txt", ".json", ".jsonl", ".csv", ".html"]))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_readers_never_crash_on_arbitrary_bytes(tmp_path: Path, data: bytes, suffix: str) -> None:
     file = tmp_path / f"input{suffix}"
     file.write_bytes(data)
@@ -170,7 +208,9 @@ def test_readers_never_crash_on_arbitrary_bytes(tmp_path: Path, data: bytes, suf
 
 
 @given(st.text(max_size=600))
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_import_of_arbitrary_text_gives_an_article_or_an_error(tmp_path: Path, text: str) -> None:
     root = tmp_path / "h"
     shutil.rmtree(root, ignore_errors=True)

@@ -22,7 +22,7 @@ class _FieldError(Exception):
 
 
 def _date(value: Any) -> tuple[datetime | None, bool]:
-    """A front-matter date (YAML may already have made it a date/datetime) and whether it has a time."""
+    """A front-matter date (YAML may have made it a date already) and whether it has a time."""
     if value is None or value == "":
         return None, False
     if isinstance(value, datetime):

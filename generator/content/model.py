@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-import datetime as dt
 from datetime import UTC, datetime
 from typing import Any
 

@@ -33,7 +33,7 @@ _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def theme_dir(name: str) -> Path:
-    """The default theme folder ('templates' or 'static'): inside the wheel, or the checkout's root."""
+    """The default theme folder ('templates' or 'static'): in the wheel, or the checkout's root."""
     installed = _PACKAGE / "theme" / name
     return installed if installed.is_dir() else _PACKAGE.parent / name
 

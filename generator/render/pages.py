@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import jinja2
 
 from generator.config import SiteConfig
-from generator.errors import SourceError
 from generator.content.model import Article
+from generator.errors import SourceError
 from generator.index.archive import Archive, Term
 from generator.render.env import Formatter, environment, markdown
 
@@ -99,7 +99,7 @@ class Renderer:
             )
 
     def body_html(self, article: Article) -> str:
-        """The article's Markdown as HTML (raw HTML in the text is escaped, never passed through)."""
+        """The article's Markdown as HTML (raw HTML in the text is escaped, never passed on)."""
         html: str = markdown().render(article.body)
         return html
 
