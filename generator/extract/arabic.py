@@ -109,6 +109,7 @@ def key_tokens(text: str) -> list[str]:
     return [strip_clitics(t) for t in tokens(text)]
 
 
+@lru_cache(maxsize=1 << 16)  # called for every tag and entity lookup while rendering
 def match_key(phrase: str) -> str:
     """The grouping key of a phrase: normalised, each word stripped of clitics."""
     return " ".join(key_tokens(phrase))

@@ -159,6 +159,7 @@ def _outlet_names() -> list[tuple[str, tuple[str, ...]]]:
     return [(o.name, o.names) for o in outlets()]
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_key(name: str) -> str:
     """The key that groups spellings of one entity (honours the alias file)."""
     key = match_key(name)
