@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from generator.errors import SourceError
+from generator.index.grouping import GroupingConfig
 
 CONFIG_NAME = "arshif.yml"
 
@@ -39,6 +40,13 @@ class SiteConfig:
     output_dir: str = "site"
     feed_size: int = 20
     min_tag_articles: int = 2
+    # Search and hosting (issue 7): a Pagefind index on by default; where `arshif deploy` publishes.
+    search: bool = True
+    cname: str | None = None
+    deploy_branch: str = "gh-pages"
+    deploy_remote: str = "origin"
+    news_sitemap_size: int = 1000
+    grouping: GroupingConfig = field(default_factory=GroupingConfig)
 
     @property
     def base_path(self) -> str:
@@ -65,6 +73,12 @@ def _fields() -> dict[str, dataclasses.Field[Any]]:
 def _check(path: str, key: str, value: Any, line: int | None) -> Any:
     """Validate one value against its field's type and allowed choices."""
     default = getattr(SiteConfig(), key)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise SourceError(
+                path, f"{key}: {value!r} is not allowed; expected true or false", line
+            )
+        return value
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise SourceError(
@@ -117,5 +131,16 @@ def load_config(root: Path) -> SiteConfig:
             raise SourceError(
                 str(file), f"unknown setting {key!r}; allowed settings: {allowed}", line
             )
+        if key == "grouping":
+            values[key] = _grouping(str(file), value or {}, line)
+            continue
         values[key] = _check(str(file), key, value, line)
     return SiteConfig(root=root, **values)
+
+
+def _grouping(path: str, value: Any, line: int | None) -> GroupingConfig:
+    """The nested `grouping:` settings (tags, related stories, same-story detection)."""
+    try:
+        return GroupingConfig.from_mapping(value)
+    except ValueError as exc:
+        raise SourceError(path, str(exc), line) from exc

@@ -14,6 +14,11 @@ from generator.content.model import Article
 from generator.content.slugs import slugify
 from generator.extract.arabic import match_key, normalise
 from generator.extract.entities import entity_key
+from generator.index.grouping import GroupingConfig
+from generator.index.links import TitleIndex
+from generator.index.related import related
+from generator.index.samestory import same_story
+from generator.index.tags import assign_tags
 
 Grouper = Callable[[Article], Iterable[str]]
 KeyFunc = Callable[[str], str]
@@ -58,6 +63,10 @@ class Archive:
     years: dict[int, tuple[str, ...]] = field(default_factory=dict)
     months: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
     undated: tuple[str, ...] = ()
+    tags_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> tag names
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> slugs, best first
+    same_story: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug -> other copies
+    links: dict[str, str] = field(default_factory=dict)  # read-also/related headline -> slug
 
     def ordered(self, slugs: Iterable[str]) -> list[Article]:
         """Articles for slugs, in the given order."""
@@ -121,14 +130,31 @@ def _by_date(
     )
 
 
-def build_archive(articles: list[Article]) -> Archive:
-    """Every index over the articles, in one pass each (no pairwise work)."""
+def _headline_links(order: list[Article], min_overlap: float) -> dict[str, str]:
+    """Each read-also and related headline that names an archive article, mapped to its slug."""
+    index = TitleIndex(order, min_overlap)
+    links: dict[str, str] = {}
+    for article in order:
+        for headline in (*article.read_also, *article.related_headlines):
+            if headline not in links:
+                found = index.find(headline)
+                if found is not None and found != article.slug:
+                    links[headline] = found
+    return links
+
+
+def build_archive(articles: list[Article], grouping: GroupingConfig | None = None) -> Archive:
+    """Every index over the articles: each is built from posting lists, never pairwise."""
+    cfg = grouping or GroupingConfig()
     order = sorted(articles, key=Article.sort_key)
     years, months, undated = _by_date(order)
+    tags_of = {slug: tuple(names) for slug, names in assign_tags(order, cfg).items()}
+    copies = same_story(order, cfg)
+    exclude = {slug: set(others) for slug, others in copies.items()}
     return Archive(
         articles={a.slug: a for a in order},
         order=tuple(a.slug for a in order),
-        tags=build_terms(order, lambda a: a.tags, KEYS["tags"]),
+        tags=build_terms(order, lambda a: tags_of.get(a.slug, a.tags), KEYS["tags"]),
         sources=build_terms(order, lambda a: [a.source] if a.source else [], KEYS["sources"]),
         people=build_terms(order, lambda a: a.people, KEYS["people"]),
         places=build_terms(order, lambda a: a.places, KEYS["places"]),
@@ -136,4 +162,8 @@ def build_archive(articles: list[Article]) -> Archive:
         years=years,
         months=months,
         undated=undated,
+        tags_of=tags_of,
+        related=related(order, tags_of, cfg, exclude),
+        same_story=copies,
+        links=_headline_links(order, cfg.link_min_overlap),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,10 +10,13 @@ from datetime import UTC, datetime
 
 import jinja2
 
+from generator import search
+from generator.cache import plain_markdown
 from generator.config import SiteConfig
 from generator.content.model import Article
 from generator.errors import SourceError
 from generator.index.archive import Archive, Term
+from generator.index.grouping import api_records
 from generator.render.env import Formatter, environment, markdown
 
 ENTITY_KINDS = {"people": "أشخاص", "places": "أماكن", "organisations": "منظمات"}
@@ -77,11 +81,15 @@ class Renderer:
         """Tags carried by too few articles get no page (configurable)."""
         return term.count >= self.config.min_tag_articles
 
+    def page_globals(self) -> dict[str, object]:
+        """What every page sees besides its context (the build cache wraps these to record use)."""
+        return {"r": self, "archive": self.archive}
+
     def _render(self, template: str, path: str, **context: object) -> Output:
         """One page from a template; `path` is the output file relative to the site root."""
         try:
             tpl: jinja2.Template = self.env.get_template(template)
-            return Output(path, tpl.render(page_path=path, r=self, archive=self.archive, **context))
+            return Output(path, tpl.render(page_path=path, **self.page_globals(), **context))
         except jinja2.TemplateError as exc:
             raise template_error(exc, template) from exc
 
@@ -100,8 +108,23 @@ class Renderer:
 
     def body_html(self, article: Article) -> str:
         """The article's Markdown as HTML (raw HTML in the text is escaped, never passed on)."""
-        html: str = markdown().render(article.body)
+        fast = plain_markdown(article.body)  # the same bytes, far sooner, for plain prose
+        html: str = markdown().render(article.body) if fast is None else fast
         return html
+
+    def search_body(self, article: Article) -> str:
+        """The body as HTML, plus hidden normalised forms for the search index when search is on."""
+        html = self.body_html(article)
+        return search.index_markup(html) if self.config.search else html
+
+    def search_keys(self, text: str) -> str:
+        """Hidden normalised forms of a title or summary, for the search index (escaped HTML)."""
+        return search.text_keys(text) if self.config.search else ""
+
+    def json_ld(self, data: object) -> str:
+        """JSON for a <script> block: '<', '>' and '&' escaped so text cannot close the script."""
+        text = json.dumps(data, ensure_ascii=False)
+        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
     def co_occurring(self, kind: str, term: Term, limit: int = 10) -> list[tuple[str, Term]]:
         """Entities most often named alongside this one, as (kind, term)."""
@@ -120,7 +143,9 @@ class Renderer:
         """One page per article."""
         for slug in self.archive.order:
             article = self.archive.articles[slug]
-            yield self._render("article.html", article_path(slug) + "index.html", article=article)
+            tags = self.archive.tags_of.get(slug, article.tags)
+            path = article_path(slug) + "index.html"
+            yield self._render("article.html", path, article=article, tags=tags)
 
     def home(self) -> Iterator[Output]:
         """The home page, newest first, paginated."""
@@ -211,11 +236,28 @@ class Renderer:
             "feed.xml", path, items=items, feed_title=title, feed_page=page, updated=updated
         )
 
+    def api_index(self) -> Output:
+        """site/api/articles.json: the archive's articles and their groupings, for other tools."""
+        a = self.archive
+        records = api_records(
+            a.ordered(a.order), a.tags_of, a.related, a.same_story,
+            lambda slug: self.fmt.url(article_path(slug)),
+        )
+        return Output("api/articles.json", json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+
     def site_files(self) -> Iterator[Output]:
         """Site feed, sitemap, robots.txt and the 404 page."""
         yield self._feed("feed.xml", self.config.title, self.archive.order, "")
         yield self._render("404.html", "404.html")
         yield self._render("robots.txt", "robots.txt")
+        yield self.api_index()
+        # Search (issue 7): the Pagefind page, and a Google News sitemap of the newest articles.
+        if self.config.search:
+            yield self._render("search.html", "search/index.html", fold=search.query_fold_table())
+        dated = [a for a in self.archive.ordered(self.archive.order) if a.date]
+        yield self._render(
+            "news-sitemap.xml", "news-sitemap.xml", items=dated[: self.config.news_sitemap_size]
+        )
 
     def all(self) -> list[Output]:
         """Every page of the site; the sitemap lists the HTML pages among them."""
