@@ -1,0 +1,103 @@
+"""Tags: stopwords never tags, variants meet, editor pins/bans/aliases, hand tags first."""
+
+from __future__ import annotations
+
+from generator.content.model import Article
+from generator.extract.arabic import normalise
+from generator.extract.stopwords import is_stopword
+from generator.index.grouping import GroupingConfig
+from generator.index.tags import assign_tags, tag_key
+
+CFG = GroupingConfig(tag_max_share=1.0)
+
+
+def art(slug: str, title: str, body: str, **kw: object) -> Article:
+    """A small article for the tests."""
+    return Article(slug=slug, path=f"content/{slug}.md", title=title, body=body, **kw)  # type: ignore[arg-type]
+
+
+UN_1 = art(
+    "un-1",
+    "الأمم المتحدة تدعو إلى وقف إطلاق النار في اليمن",
+    "قال الأمين العام للأمم المتحدة يوم الأحد إن مجلس الأمن سيجتمع لبحث الأزمة الإنسانية.\n"
+    "وأضاف أن الأمم المتحدة تدعو إلى وقف إطلاق النار في اليمن، مشيرا إلى أن الأزمة الإنسانية "
+    "تتفاقم في مدينة الحديدة.\nوقال إن الأمم المتحدة سترسل مساعدات إلى الحديدة.",
+)
+UN_2 = art(
+    "un-2",
+    "مساعدات الأمم المتحدة تصل إلى الحديدة",
+    "وقال متحدث باسم الأمم المتحدة يوم الاثنين إن المساعدات وصلت إلى الحديدة.\n"
+    "وأضاف أن والأمم المتحدة تخشى تفاقم الأزمة الإنسانية، مشيرا إلى أن مجلس الأمن يجتمع الأحد.",
+)
+FOOT_1 = art(
+    "foot-1",
+    "الهلال يفوز على النصر في الدوري",
+    "فاز فريق الهلال على النصر في مباراة الدوري يوم الخميس.\nوسجل مهاجم الهلال هدفين في "
+    "المباراة، وقال مدرب الهلال إن الفريق يستحق الفوز في الدوري.",
+)
+FOOT_2 = art(
+    "foot-2",
+    "تعادل الهلال والاتحاد في الدوري",
+    "تعادل الهلال مع الاتحاد في مباراة الدوري يوم الجمعة.\nوأضاف مدرب الهلال أن المباراة كانت "
+    "صعبة، وأن الهلال سيعود للفوز في الدوري.",
+)
+ALL = [UN_1, UN_2, FOOT_1, FOOT_2]
+
+
+def test_no_stopword_weekday_or_reporting_verb_is_a_tag() -> None:
+    """No tag is, starts or ends with a stopword (وقال، مشيرا، الأحد…)."""
+    for names in assign_tags(ALL, CFG).values():
+        for name in names:
+            words = tag_key(name).split()
+            assert words and not is_stopword(words[0]) and not is_stopword(words[-1]), name
+
+
+def test_variants_meet_under_one_display_name() -> None:
+    """للأمم المتحدة / والأمم المتحدة / الأمم المتحدة are one tag, shown as the common form."""
+    tags = assign_tags(ALL, CFG)
+    assert "الأمم المتحدة" in tags["un-1"] and "الأمم المتحدة" in tags["un-2"]
+    names = {n for names in tags.values() for n in names}
+    keys = [normalise(n) for n in names]
+    assert len(keys) == len(set(keys))
+    assert len({tag_key(n) for n in names}) == len(names)
+
+
+def test_tag_counts_and_shared_phrases() -> None:
+    """Between tags_min and tags_max tags; the shared topic phrase tags both articles."""
+    tags = assign_tags(ALL, CFG)
+    for names in tags.values():
+        assert CFG.tags_min <= len(names) <= CFG.tags_max
+    assert "الهلال" in tags["foot-1"] and "الهلال" in tags["foot-2"]
+
+
+def test_pins_bans_and_aliases() -> None:
+    """A pinned phrase is added where it appears, a banned one never, an alias renames."""
+    cfg = GroupingConfig.from_mapping(
+        {
+            "tag_max_share": 1.0,
+            "pinned_tags": ["وقف إطلاق النار"],
+            "banned_tags": ["الدوري"],
+            "tag_aliases": {"الهلال": "نادي الهلال"},
+        }
+    )
+    tags = assign_tags(ALL, cfg)
+    assert "وقف إطلاق النار" in tags["un-1"]
+    assert "وقف إطلاق النار" not in tags["foot-1"]
+    assert all(tag_key(n) != tag_key("الدوري") for names in tags.values() for n in names)
+    assert "نادي الهلال" in tags["foot-1"] and "نادي الهلال" in tags["foot-2"]
+    assert "الهلال" not in tags["foot-1"]
+
+
+def test_hand_tags_kept_first_even_when_banned() -> None:
+    """Front-matter tags lead the list, whatever the rules say."""
+    hand = art("foot-3", FOOT_2.title, FOOT_2.body, tags=("كرة القدم", "الدوري"))
+    cfg = GroupingConfig(tag_max_share=1.0, banned_tags=("الدوري",))
+    tags = assign_tags([*ALL, hand], cfg)
+    assert tags["foot-3"][:2] == ["كرة القدم", "الدوري"]
+
+
+def test_entities_become_tags() -> None:
+    """People, places and organisations of the article are tags."""
+    person = art("p", UN_2.title, UN_2.body, people=("أنطونيو غوتيريش",), places=("اليمن",))
+    tags = assign_tags([*ALL, person], CFG)
+    assert "أنطونيو غوتيريش" in tags["p"] and "اليمن" in tags["p"]
