@@ -6,16 +6,35 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeVar
 
+from generator.cache import (
+    build_state,
+    cache_dir,
+    load_cached,
+    read_pickle,
+    render_key,
+    write_pickle,
+)
 from generator.config import SiteConfig
-from generator.content.load import load_all
-from generator.errors import ArshifError, ProblemLog
+from generator.errors import ArshifError, Problem, ProblemLog
 from generator.importer import ImportReport, import_paths
 from generator.index.archive import build_archive
-from generator.render.env import theme_dir
-from generator.render.pages import render_site
-from generator.write import write_site
+from generator.parallel import (
+    Executor,
+    Job,
+    PageRecord,
+    PageRenderer,
+    Replayer,
+    page_key,
+    plan,
+    run_executor,
+)
+from generator.render.env import template_dirs, theme_dir
+from generator.render.pages import Output
+from generator.search import run_search_index
+from generator.write import Patch, Staging, check_unique
 
 T = TypeVar("T")
 
@@ -29,6 +48,8 @@ class BuildReport:
     imported: ImportReport | None = None
     log: ProblemLog = field(default_factory=ProblemLog)
     timings: dict[str, float] = field(default_factory=dict)
+    reused: int = 0  # pages linked unchanged from the previous site
+    unchanged: bool = False  # nothing changed since the last build: site/ was left as it was
 
     def lines(self) -> list[str]:
         """Summary lines for the terminal."""
@@ -36,9 +57,10 @@ class BuildReport:
         if self.imported is not None:
             out.append(self.imported.line())
         phases = ", ".join(f"{k} {v:.2f}s" for k, v in self.timings.items())
+        done = "nothing changed" if self.unchanged else f"{self.pages - self.reused} rendered"
         out.append(
-            f"build: {self.articles} articles, {self.pages} files, {self.log.skipped} skipped, "
-            f"{self.log.warnings} warnings ({phases})"
+            f"build: {self.articles} articles, {self.pages} files ({done}), "
+            f"{self.log.skipped} skipped, {self.log.warnings} warnings ({phases})"
         )
         return out + self.log.summary()
 
@@ -57,26 +79,148 @@ def build(
     import_seeds: bool = True,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
+    executor: str | Executor = "processes",
+    incremental: bool = True,
 ) -> BuildReport:
-    """Build the whole site; with strict, any problem fails the build before site/ is touched."""
+    """Build the site; only what changed since the last build is read and rendered again.
+
+    With strict, any problem fails the build before site/ is touched. The executor is
+    "processes" (a pool over local cores), "serial", or "dask://HOST:PORT".
+    """
     report = BuildReport()
     seeds = config.path("seeds")
     if import_seeds and seeds.is_dir():
         with _timed(report, "import"):
             report.imported = import_paths(config, [seeds])
         report.log.extend(report.imported.log)
+    static_dirs = [theme_dir("static"), config.root / "static"]
+    base = render_key(config, template_dirs(config))
+    state = build_state(config, base, static_dirs)
+    manifest: Manifest | None = read_pickle(_manifest(config)) if incremental else None
+    if manifest is not None and _nothing_changed(manifest, state, config):
+        report.articles, report.pages = manifest.articles, len(manifest.pages)
+        report.log.problems.extend(manifest.problems)
+        _fail_if_strict(report, strict)
+        report.unchanged = True
+        return report
+    load_log = ProblemLog()
     with _timed(report, "load"):
-        articles = load_all(config.path("content"), config.root, report.log)
+        cache = cache_dir(config) / "articles" if incremental else None
+        loaded = load_cached(config.path("content"), config.root, load_log, cache)
+    report.log.extend(load_log)
     with _timed(report, "index"):
-        archive = build_archive(articles)
-    with _timed(report, "render"):
-        outputs = render_site(archive, config)
-    report.articles, report.pages = len(archive.order), len(outputs)
+        archive = build_archive(loaded.articles, config.grouping)
+    with _timed(report, "plan"):
+        jobs = plan(archive, config)
+        check_unique(Output(j.path, "") for j in jobs)
+    report.articles, report.pages = len(archive.order), len(jobs)
+    _fail_if_strict(report, strict)
+    old = manifest.pages if manifest is not None else {}
+    renderer = PageRenderer(archive, config, loaded.digests)
+    with _timed(report, "check"):
+        kept, todo = _unchanged(renderer, base, jobs, old, config.path("output"))
+    pages: dict[str, PageRecord] = {}
+    with _site_writer(config, static_dirs, jobs, kept, todo) as staging:
+        with _timed(report, "render"):
+            for done in run_executor(executor, renderer, jobs, todo, staging.write):
+                if done.deps is not None and (
+                    key := page_key(renderer.fps, base, jobs[done.index])
+                ):
+                    pages[done.path] = PageRecord(key, done.deps, done.size, done.mtime_ns)
+        with _timed(report, "write"):
+            for path, record in kept.items():
+                if not staging.reuse(path, record.size, record.mtime_ns):
+                    raise ArshifError(f"{path} changed in the site while building; build again")
+                pages[path] = record
+        if config.search:  # issue 7: Pagefind indexes the finished site once, before the swap
+            with _timed(report, "search"):
+                run_search_index(staging.root, language=config.language)
+    report.reused = len(kept)
+    write_pickle(_manifest(config), Manifest(state, pages, report.articles, load_log.problems))
+    return report
+
+
+@dataclass
+class Manifest:
+    """What the last successful build read and wrote."""
+
+    state: str
+    pages: dict[str, PageRecord]
+    articles: int
+    problems: list[Problem]
+
+
+def _manifest(config: SiteConfig) -> Path:
+    """Where the manifest of the last build lives."""
+    return cache_dir(config) / "manifest.pickle"
+
+
+def _nothing_changed(manifest: Manifest, state: str, config: SiteConfig) -> bool:
+    """Same inputs as last time, and site/ still holds exactly what we wrote."""
+    if manifest.state != state:
+        return False
+    site = config.path("output")
+    for rel, record in manifest.pages.items():
+        try:
+            st = (site / rel).stat()
+        except OSError:
+            return False
+        if (st.st_size, st.st_mtime_ns) != (record.size, record.mtime_ns):
+            return False
+    return site.is_dir() and bool(manifest.pages)
+
+
+def _fail_if_strict(report: BuildReport, strict: bool) -> None:
+    """With --strict, any problem stops the build before site/ is touched."""
     if strict and report.log.problems:
         raise ArshifError(
             f"--strict: {len(report.log.problems)} problems; site/ left untouched:\n"
             + "\n".join(report.log.summary())
         )
-    with _timed(report, "write"):
-        write_site(outputs, [theme_dir("static"), config.root / "static"], config.path("output"))
-    return report
+
+
+def _site_writer(
+    config: SiteConfig,
+    static_dirs: list[Path],
+    jobs: list[Job],
+    kept: dict[str, PageRecord],
+    todo: list[int],
+) -> Staging:
+    """A fresh folder swapped in at the end, or for a few changed pages a patch applied at the end.
+
+    The search indexer reads the whole finished site, so with search on a fresh folder is used.
+    """
+    target = config.path("output")
+    if kept and len(todo) <= max(50, len(jobs) // 10) and not getattr(config, "search", False):
+        return Patch(target, static_dirs, {job.path for job in jobs})
+    return Staging(target, static_dirs)
+
+
+def _unchanged(
+    renderer: PageRenderer, base: str, jobs: list[Job], old: dict[str, PageRecord], site: Path
+) -> tuple[dict[str, PageRecord], list[int]]:
+    """Pages whose inputs and file are unchanged (to link from the old site); the rest to render."""
+    replay = Replayer(renderer, renderer.fps)
+    kept: dict[str, PageRecord] = {}
+    todo: list[int] = []
+    for i, job in enumerate(jobs):
+        record = old.get(job.path)
+        if (
+            record is not None
+            and record.key == page_key(renderer.fps, base, job)
+            and replay.still_true(record.deps)
+            and _same_file(site / job.path, record)
+        ):
+            kept[job.path] = record
+        else:
+            todo.append(i)
+    return kept, todo
+
+
+def _same_file(path: Path, record: PageRecord) -> bool:
+    """Whether a page in site/ is still the file we wrote."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns) == (record.size, record.mtime_ns)

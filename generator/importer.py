@@ -132,9 +132,9 @@ class Importer:
                 self.seen_texts[text_key] = raw.label
         return first
 
-    def add(self, raw: RawArticle) -> None:
-        """Import one raw article."""
-        done = extract(raw)
+    def add(self, raw: RawArticle, done: Extracted | None = None) -> None:
+        """Import one raw article (already extracted when `done` is given)."""
+        done = extract(raw) if done is None else done
         for kind, message in done.warnings:
             self.report.log.warn(kind, message)
         first = self._duplicate_of(raw, done)
@@ -174,21 +174,50 @@ def _read(file: Path, seed: str) -> list[RawArticle | SourceError]:
         return [SourceError(seed, f"could not be read: {exc!r}")]
 
 
+@dataclass(frozen=True)
+class _Failed:
+    """Why one article could not be extracted (kind and message for the problem log)."""
+
+    kind: str
+    message: str
+
+
+def _extract_safely(raw: RawArticle) -> Extracted | _Failed:
+    """extract(), with any failure returned as a value (it may run in another process)."""
+    try:
+        return extract(raw)
+    except SourceError as exc:
+        return _Failed("unreadable input", str(exc))
+    except Exception as exc:  # one article's surprise must not stop the others
+        return _Failed("extraction failed", f"{raw.label}: extraction failed: {exc!r}")
+
+
 def import_paths(config: SiteConfig, paths: list[Path]) -> ImportReport:
-    """Import every raw article under the given files and folders into content/."""
+    """Import every raw article under the given files and folders into content/.
+
+    Extraction (the slow part) runs on all cores; naming, de-duplication and writing run
+    in order afterwards, so the result is the same as one article at a time.
+    """
+    from generator.parallel import map_ordered
+
     importer = Importer(config)
+    raws: list[RawArticle] = []
     for file in walk(paths):
-        seed = _relative_seed(file, config.root)
-        for item in _read(file, seed):
+        for item in _read(file, _relative_seed(file, config.root)):
             if isinstance(item, SourceError):
                 importer.report.log.skip("unreadable input", str(item))
-                continue
-            try:
-                importer.add(item)
-            except SourceError as exc:
-                importer.report.log.skip("unreadable input", str(exc))
-            except Exception as exc:  # one article's surprise must not stop the others
-                importer.report.log.skip(
-                    "extraction failed", f"{item.label}: extraction failed: {exc!r}"
-                )
+            else:
+                raws.append(item)
+    for raw, done in zip(raws, map_ordered(_extract_safely, raws), strict=True):
+        if isinstance(done, _Failed):
+            importer.report.log.skip(done.kind, done.message)
+            continue
+        try:
+            importer.add(raw, done)
+        except SourceError as exc:
+            importer.report.log.skip("unreadable input", str(exc))
+        except Exception as exc:  # one article's surprise must not stop the others
+            importer.report.log.skip(
+                "extraction failed", f"{raw.label}: extraction failed: {exc!r}"
+            )
     return importer.report

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -46,27 +47,138 @@ def _copy_static(sources: list[Path], dest: Path) -> None:
 def write_site(outputs: list[Output], static_dirs: list[Path], target: Path) -> None:
     """Write everything into a fresh folder beside target, then swap it into place."""
     check_unique(outputs)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        _copy_static(static_dirs, staging)
+    with Staging(target, static_dirs) as staging:
         for out in outputs:
-            path = safe_join(staging, out.path)
+            staging.write(out.path, out.text)
+
+
+class Staging:
+    """A fresh folder beside the site that replaces it only once every file is in place.
+
+    Used as a context manager: leaving normally swaps it in, an exception removes it and
+    leaves the old site untouched. Unchanged pages are hard-linked from the old site.
+    """
+
+    def __init__(self, target: Path, static_dirs: list[Path]) -> None:
+        self.target = target
+        self.static_dirs = static_dirs
+        self.root = target
+        self._dirs: set[Path] = set()
+
+    def __enter__(self) -> Staging:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.root = Path(
+            tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent)
+        )
+        _copy_static(self.static_dirs, self.root)
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if kind is None:
+            try:
+                _swap(self.root, self.target)
+                return
+            except BaseException:
+                shutil.rmtree(self.root, ignore_errors=True)
+                raise
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _parent(self, rel: str) -> Path:
+        """The staged path for rel, with its folder created (once per process)."""
+        path = safe_join(self.root, rel)
+        if path.parent not in self._dirs:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(out.text, encoding="utf-8")
-        _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            self._dirs.add(path.parent)
+        return path
+
+    def write(self, rel: str, text: str) -> tuple[int, int]:
+        """Write one page as UTF-8; returns the file's size and mtime for the manifest."""
+        path = self._parent(rel)
+        with open(path, "wb", buffering=0) as fh:
+            fh.write(text.encode("utf-8"))
+            st = os.fstat(fh.fileno())
+        return st.st_size, st.st_mtime_ns
+
+    def reuse(self, rel: str, size: int, mtime_ns: int) -> bool:
+        """Hard-link an unchanged page from the current site, if it is still as we wrote it."""
+        old = safe_join(self.target, rel)
+        try:
+            st = old.stat()
+            if (st.st_size, st.st_mtime_ns) != (size, mtime_ns):
+                return False
+            os.link(old, self._parent(rel))
+        except OSError:
+            return False
+        return True
 
 
 def _swap(staging: Path, target: Path) -> None:
-    """Swap staging in with renames: readers see the old or the new site, never half of one."""
+    """Replace target by staging with renames: readers see the old or the new site, never half."""
     os.chmod(staging, 0o755)
     if not target.exists():
         os.replace(staging, target)
         return
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    os.replace(target, old)
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.replace(target, old / target.name)
     os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
+    # Deleting thousands of files is slow on some file systems and nobody waits for it.
+    threading.Thread(target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}).start()
+
+
+class Patch(Staging):
+    """Changes to an existing site: rendered into a temporary folder, applied only at the end.
+
+    For small rebuilds, where linking thousands of unchanged pages into a fresh folder would
+    cost more than the rendering. Nothing in the site changes until every page is rendered;
+    then changed pages are moved in, and files the new site no longer has are removed.
+    """
+
+    def __init__(self, target: Path, static_dirs: list[Path], expected: set[str]) -> None:
+        super().__init__(target, static_dirs)
+        self.expected = expected  # every page path of the new site (static/ is added here)
+        self.staged: list[str] = []
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        try:
+            if kind is None:
+                self._apply()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def write(self, rel: str, text: str) -> tuple[int, int]:
+        """Stage one page (moved into the site once everything is rendered)."""
+        self.staged.append(rel)
+        return super().write(rel, text)
+
+    def reuse(self, rel: str, size: int, mtime_ns: int) -> bool:
+        """An unchanged page simply stays where it is."""
+        return True
+
+    def _apply(self) -> None:
+        """Move staged pages and changed static files in; remove what the site no longer has."""
+        static = self.root / "static"
+        wanted = set(self.expected)
+        for path in sorted(static.rglob("*")) if static.is_dir() else []:
+            if path.is_file():
+                rel = path.relative_to(self.root).as_posix()
+                wanted.add(rel)
+                old = self.target / rel
+                if not old.is_file() or old.read_bytes() != path.read_bytes():
+                    self.staged.append(rel)
+        for rel in self.staged:
+            dest = safe_join(self.target, rel)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / rel, dest)
+        _remove_unwanted(self.target, wanted)
+
+
+def _remove_unwanted(site: Path, wanted: set[str]) -> None:
+    """Delete files (and then empty folders) of site that are not in wanted."""
+    for folder, _, files in os.walk(site, topdown=False):
+        rel_folder = os.path.relpath(folder, site)
+        for name in files:
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            if rel not in wanted:
+                os.unlink(os.path.join(folder, name))
+        if rel_folder != "." and not os.listdir(folder):
+            os.rmdir(folder)

@@ -101,3 +101,12 @@ def test_entities_become_tags() -> None:
     person = art("p", UN_2.title, UN_2.body, people=("أنطونيو غوتيريش",), places=("اليمن",))
     tags = assign_tags([*ALL, person], CFG)
     assert "أنطونيو غوتيريش" in tags["p"] and "اليمن" in tags["p"]
+
+
+def test_display_name_drops_a_leading_conjunction_or_preposition() -> None:
+    """A tag only ever written with و/ل/ب in front is shown without it."""
+    from generator.index.tags import _drop_proclitic
+
+    assert _drop_proclitic("للأمم المتحدة") == "الأمم المتحدة"
+    assert _drop_proclitic("وبـالرئيس") == "الرئيس"
+    assert _drop_proclitic("الرياض") == "الرياض"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -178,7 +178,7 @@ def _date_bonus(moments: FloatArray, me: float, weight: float) -> FloatArray:
 
 
 def _ranked(
-    ix: _Index, pos: int, sizes: FloatArray, cfg: GroupingConfig, banned: Set[str]
+    ix: _Index, pos: int, sizes: FloatArray, cfg: GroupingConfig, banned: Collection[str]
 ) -> tuple[str, ...]:
     """The best candidates of one article, by score, then closeness in time, then slug."""
     me = float(ix.moments[pos])
@@ -211,7 +211,7 @@ def related(
     articles: Sequence[Article],
     tags_by_slug: Mapping[str, Sequence[str]],
     cfg: GroupingConfig | None = None,
-    exclude: Mapping[str, Set[str]] | None = None,
+    exclude: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """Up to `related_count` related stories per article (slug -> slugs, best first)."""
     cfg = cfg or GroupingConfig()

@@ -228,16 +228,32 @@ def _clitic_first(surface: str) -> bool:
     return bool(first) and strip_proclitics(first) != first
 
 
+def _drop_proclitic(surface: str) -> str:
+    """The surface without the conjunction or preposition on its first word (للأمم → الأمم)."""
+    first, _, rest = surface.partition(" ")
+    norm = normalise(first)
+    bare = strip_proclitics(norm)
+    if bare == norm or not first:
+        return surface
+    if norm.startswith("لل") and bare.startswith("ال") and first.startswith("لل"):
+        first = "ال" + first[2:]  # لل is ل + ال with the alef dropped
+    else:
+        cut = len(norm) - len(bare)
+        if first[:cut] != norm[:cut]:
+            return surface  # marks or tatweel in the way: keep what was written
+        first = first[cut:].lstrip("\u0640")
+    return f"{first} {rest}" if rest else first
+
+
 def _display_names(spellings: dict[str, Counter[str]], rules: EditorRules) -> dict[str, str]:
     """One display name per key: the editor's, else the most frequent clean spelling."""
     names: dict[str, str] = {}
     for key, counts in spellings.items():
         if key in rules.names:
             names[key] = rules.names[key]
-        else:
-            names[key] = min(counts.items(), key=lambda kv: (_clitic_first(kv[0]), -kv[1], kv[0]))[
-                0
-            ]
+            continue
+        best = min(counts.items(), key=lambda kv: (_clitic_first(kv[0]), -kv[1], kv[0]))[0]
+        names[key] = _drop_proclitic(best) if _clitic_first(best) else best
     return names
 
 

@@ -1,0 +1,1 @@
+"""Executors that render pages somewhere other than this machine's process pool."""
