@@ -89,7 +89,7 @@ def _grams(toks: list[str], longest: int) -> list[str]:
 
 @dataclass
 class _Doc:
-    """One article's phrase counts and its segments (kept to find surface forms later)."""
+    """One article's phrase counts and its tokens (kept to find surface forms later)."""
 
     tf: Counter[str]
     title: Tokens
