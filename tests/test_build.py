@@ -197,3 +197,44 @@ def test_build_imports_seeds(make_site) -> None:  # type: ignore[no-untyped-def]
     assert (root / "site/archive/undated/index.html").is_file()
     checked, broken = check_site(root / "site")
     assert checked > 10 and broken == []
+
+
+WIRE = " ".join(
+    "أعلنت وزارة الصحة اليوم افتتاح مستشفى جديد في مدينة جدة بطاقة ثلاثمئة سرير لخدمة سكان"
+    " المحافظة والقرى المجاورة وقال الوزير إن المشروع يأتي ضمن خطة لتوسيع الخدمات الصحية"
+    " في المنطقة الغربية خلال العامين المقبلين".split()
+)
+
+
+def test_grouping_pages_and_api(make_site) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        "content/wire-a.md": article_md("افتتاح مستشفى في جدة", "2020-03-01", WIRE, source="عكاظ"),
+        "content/wire-b.md": article_md(
+            "مستشفى جديد لسكان جدة", "2020-03-01", WIRE, source="المدينة"
+        ),
+        "content/later.md": article_md(
+            "توسعة المستشفى الجديد في جدة",
+            "2020-05-01",
+            "أعلنت وزارة الصحة توسعة مستشفى جدة الجديد بعد افتتاحه بثلاثمئة سرير.",
+            read_also=["«افتتاح مستشفى في جدة»"],
+            related_headlines=["عنوان لا يطابق أي خبر في الأرشيف"],
+            tags=["مستشفى جدة"],
+        ),
+    }
+    root, _ = make_site(files)
+    page = read(root, "articles/wire-a/index.html")
+    assert "نُشر أيضاً في" in page and 'href="/articles/wire-b/"' in page
+    later = read(root, "articles/later/index.html")
+    assert '<a href="/articles/wire-a/">«افتتاح مستشفى في جدة»</a>' in later
+    assert '<li dir="auto">عنوان لا يطابق أي خبر في الأرشيف</li>' in later
+    import json
+
+    records = {r["slug"]: r for r in json.loads(read(root, "api/articles.json"))}
+    assert set(records) == {"wire-a", "wire-b", "later"}
+    assert records["wire-a"]["same_story"] == ["wire-b"]
+    assert "wire-b" not in records["wire-a"]["related"]
+    assert (
+        records["later"]["url"] == "/articles/later/"
+        and records["later"]["tags"][0] == "مستشفى جدة"
+    )
+    assert set(records["later"]) >= {"title", "date", "source", "people", "places", "organisations"}

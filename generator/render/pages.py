@@ -236,14 +236,20 @@ class Renderer:
             "feed.xml", path, items=items, feed_title=title, feed_page=page, updated=updated
         )
 
-    def api_index(self) -> Output:
-        """site/api/articles.json: the archive's articles and their groupings, for other tools."""
+    def api_records(self) -> list[dict[str, object]]:
+        """The archive's articles and their groupings, for site/api/articles.json."""
         a = self.archive
-        records = api_records(
-            a.ordered(a.order), a.tags_of, a.related, a.same_story,
+        return api_records(
+            a.ordered(a.order),
+            a.tags_of,
+            a.related,
+            a.same_story,
             lambda slug: self.fmt.url(article_path(slug)),
         )
-        return Output("api/articles.json", json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+
+    def api_index(self) -> Output:
+        """site/api/articles.json, a machine-readable index of the archive for other tools."""
+        return self._render("articles.json", "api/articles.json")
 
     def site_files(self) -> Iterator[Output]:
         """Site feed, sitemap, robots.txt and the 404 page."""
