@@ -141,3 +141,23 @@ def test_api_records() -> None:
     assert recs[0]["date"] == "2020-01-01T00:00:00+00:00" and recs[1]["date"] is None
     assert recs[0]["related"] == ["b"] and recs[1]["same_story"] == ["a"]
     assert recs[0]["tags"] == ["تبوك"] and recs[0]["places"] == ["تبوك"]
+
+
+def test_words_count_by_saturating_frequency() -> None:
+    """A word repeated in both stories counts more than one mentioned once (BM25-style)."""
+    cfg = GroupingConfig(
+        weight_tags=0.0,
+        weight_people=0.0,
+        weight_places=0.0,
+        weight_organisations=0.0,
+        weight_date=0.0,
+        related_threshold=0.0,
+    )
+    filler = [
+        Article(slug=f"f{i:02d}", path="f.md", title=f"كلمة{i}", body=f"نص{i} مختلف{i}")
+        for i in range(30)
+    ]
+    q = Article(slug="q", path="q.md", title="الزلزال", body="الزلزال الزلزال الزلزال البركان")
+    much = Article(slug="much", path="m.md", title="الزلزال", body="الزلزال الزلزال الفيضان")
+    once = Article(slug="once", path="o.md", title="البركان", body="الفيضان الثلوج")
+    assert related([q, much, once, *filler], {}, cfg)["q"][0] == "much"

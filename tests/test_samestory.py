@@ -60,3 +60,36 @@ def test_groups_are_transitive_and_sorted() -> None:
     """Three copies form one group; each lists the others in slug order."""
     arts = [art(s, f"عنوان {s}", WIRE) for s in ("c3", "c1", "c2")]
     assert same_story(arts) == {"c1": ("c2", "c3"), "c2": ("c1", "c3"), "c3": ("c1", "c2")}
+
+
+def test_shingles_are_stable_and_skip_breaks() -> None:
+    """The same text gives the same hashes in every run; punctuation changes nothing."""
+    from generator.index.samestory import shingles
+
+    a = shingles("أعلنت الوزارة اليوم عن خطة جديدة للنقل العام في المدينة", 4)
+    b = shingles("أعلنت الوزارة، اليوم، عن خطة جديدة للنقل العام في المدينة.", 4)
+    assert a == b and len(a) == 7
+    assert shingles("كلمتان فقط", 4) == frozenset()
+
+
+def test_a_shared_template_under_unrelated_headlines_is_not_one_story() -> None:
+    """A bulletin template filled in for another place is grouped only if headlines agree."""
+    from generator.index.samestory import shingles
+
+    tail = (
+        " المنطقة الشرقية، وذلك بعد ثبوت إدانته بالجريمة أمام المحكمة المختصة وصدور صك شرعي "
+        "بالحكم وتأييده من محكمة الاستئناف والمحكمة العليا، وصدر أمر ملكي بإنفاذ ما تقرر شرعا. "
+        "وتؤكد الوزارة حرص الحكومة على استتباب الأمن وتحقيق العدل وتنفيذ أحكام الله."
+    )
+    one = "أصدرت وزارة الداخلية بيانا بشأن تنفيذ حكم بأحد الجناة في مدينة الدمام في" + tail
+    other = tail.replace("الشرقية", "القصيم").replace("المختصة", "الجزائية")
+    two = "أصدرت وزارة الداخلية بيانا بشأن تنفيذ حكم بأحد الجناة في مدينة بريدة بمنطقة" + other
+    x, y = shingles(one, 4), shingles(two, 4)
+    assert 0.5 <= len(x & y) / len(x | y) < 0.7  # the bodies share most of their text
+    apart = [art("a", "القصاص من جان في الدمام", one), art("b", "حكم قضائي ينفذ ببريدة", two)]
+    assert same_story(apart) == {}
+    close = [
+        art("a", "تنفيذ حكم القصاص في جان بالدمام", one),
+        art("b", "تنفيذ حكم القصاص ببريدة", two),
+    ]
+    assert same_story(close) == {"a": ("b",), "b": ("a",)}

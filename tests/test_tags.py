@@ -110,3 +110,57 @@ def test_display_name_drops_a_leading_conjunction_or_preposition() -> None:
     assert _drop_proclitic("للأمم المتحدة") == "الأمم المتحدة"
     assert _drop_proclitic("وبـالرئيس") == "الرئيس"
     assert _drop_proclitic("الرياض") == "الرياض"
+
+
+def _shape(definite: set[str]) -> object:
+    """A phrase-shape checker with a made-up archive vocabulary."""
+    from generator.index.tags import _credit_keys, _list_keys, _Shape
+
+    return _Shape(
+        frozenset(tag_key(w) for w in definite),
+        _credit_keys(),
+        _list_keys("entities_first_names.txt"),
+        _list_keys("entities_roles.txt"),
+    )
+
+
+def test_verb_shaped_words_never_written_with_the_article_are_verb_like() -> None:
+    """تمنح / يناقش / أقيمت are verbs; التعليم-style nouns and names with ال are not."""
+    shape = _shape({"التعليم", "التدريب"})
+    for verb in ("تمنح", "يناقش", "أقيمت", "يصل", "تمنح الجائزة"):
+        assert shape.verb_like(tag_key(verb)), verb  # type: ignore[attr-defined]
+    for noun in ("تعليم", "تدريب", "تعز", "مصر", "جائزة الملك"):
+        assert not shape.verb_like(tag_key(noun)), noun  # type: ignore[attr-defined]
+
+
+def test_role_and_given_name_alone_is_a_fragment_and_credits_are_not_tags() -> None:
+    """الرئيس جورج / محمد stop before the family name; a wire agency is a credit."""
+    shape = _shape(set())
+    assert shape.fragment(tag_key("الرئيس جورج"))  # type: ignore[attr-defined]
+    assert shape.fragment(tag_key("محمد"))  # type: ignore[attr-defined]
+    assert shape.fragment(tag_key("رويترز"))  # type: ignore[attr-defined]
+    assert not shape.fragment(tag_key("جامعة الملك خالد"))  # type: ignore[attr-defined]
+    assert not shape.fragment(tag_key("الأمم المتحدة"))  # type: ignore[attr-defined]
+    assert not _shape({"الرياض"}).fragment(tag_key("الرياض"))  # type: ignore[attr-defined]
+
+
+def test_verbs_credits_and_cut_names_lose_to_topic_phrases() -> None:
+    """Across a small archive, a shared verb or agency credit is not chosen over the topic."""
+    body = (
+        "تمنح الهيئة جائزة الإبداع للشباب، وفق رويترز.\n"
+        "وقال الرئيس جورج إن جائزة الإبداع تمنح كل عام في الرياض.\n"
+        "وتشرف الهيئة على اختيار الشباب."
+    )
+    arts = [art(f"g{i}", f"جائزة الإبداع في دورتها رقم {i}", body) for i in range(3)]
+    arts += [art(f"x{i}", f"خبر آخر {i}", f"تمنح البلدية رخص البناء {i} رويترز") for i in range(3)]
+    tags = assign_tags([*arts, *ALL], GroupingConfig(tag_max_share=1.0, tags_min=1, tags_max=3))
+    for slug in ("g0", "g1", "g2"):
+        keys = [tag_key(n) for n in tags[slug]]
+        assert tag_key("جائزة الإبداع") in keys
+        assert not {tag_key("تمنح"), tag_key("رويترز"), tag_key("الرئيس جورج")} & set(keys)
+
+
+def test_new_stoplist_entries_are_never_tags() -> None:
+    """Auxiliary verbs, generic adjectives and HTML entity names are stopwords."""
+    for word in ("أقيمت", "يتم", "شمالي", "جديدة", "لديه", "quot"):
+        assert is_stopword(tag_key(word)), word

@@ -1,15 +1,16 @@
 """Settings for grouping stories (tags, related stories, same story, links) and a shared tokeniser.
 
 `GroupingConfig` is nested under `grouping:` in arshif.yml; `from_mapping` validates it with
-messages that name the bad key and what is allowed. The tokeniser turns an article's text into
-sentence-like segments of (surface word, matching key) so every grouping step reads the text
-once and matches with the project's one normaliser.
+messages that name the bad key and what is allowed. The tokeniser turns a text into aligned
+(surface word, matching key) tokens with a break marker at punctuation, so every grouping step
+reads the text once and matches with the project's one normaliser.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -29,7 +30,18 @@ except ImportError:  # pragma: no cover - the stopword module ships with the pro
         return len(token_key) < 2 or token_key.isdigit() or token_key in _FALLBACK
 
 
-__all__ = ["GAP", "GroupingConfig", "Tokens", "api_records", "is_stop_key", "tokenise", "word_keys"]
+__all__ = [
+    "GAP",
+    "GroupingConfig",
+    "Tokens",
+    "api_records",
+    "is_stop_key",
+    "lead_grams",
+    "prime",
+    "tokenise",
+    "word_key",
+    "word_keys",
+]
 
 
 @dataclass(frozen=True)
@@ -193,7 +205,9 @@ _WORD = (
 _BREAK = r"[\n.!?؟،,;؛:«»\"“”„()\[\]{}|/\\\-–—…*#<>=+]+"
 _TOKEN = re.compile(f"{_WORD}|{_BREAK}")
 _IS_WORD = re.compile(_WORD)
+_PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 GAP = "\x00"  # the key of a break between segments
+_TITLE_WEIGHT = 2  # a phrase in the headline counts as two mentions
 
 # Matching keys of every raw token seen so far; words are few (~10^5) next to their uses.
 _KEYS: dict[str, str] = {}
@@ -221,14 +235,24 @@ def _learn(raws: set[str]) -> None:
     """Add the matching keys of tokens not seen before (one normalise call for all words)."""
     if len(_KEYS) > _KEYS_MAX:
         _KEYS.clear()
-    new = [r for r in raws if r not in _KEYS]
-    words = [r for r in new if _IS_WORD.match(r) and _MARK not in r.lower()]
+    new = raws - _KEYS.keys()
+    # A word with a presentation-form letter sends the normaliser's whole input down its
+    # letter-by-letter path, so such rare words go one at a time (below).
+    words = [
+        r
+        for r in new
+        if _IS_WORD.match(r) and _MARK not in r.lower() and not _PRESENTATION.search(r)
+    ]
     if words:
         folded = normalise(f" {_MARK} ".join(words)).split(_MARK)
         for raw, norm in zip(words, folded, strict=True):
-            _KEYS[raw] = " ".join(strip_clitics(piece) for piece in norm.split())
+            piece = norm.strip()
+            if " " in piece:  # a ligature or joined word that folds into several keys
+                _KEYS[raw] = " ".join(map(strip_clitics, piece.split()))
+            else:
+                _KEYS[raw] = strip_clitics(piece) if piece else ""
     for raw in new:
-        if raw not in _KEYS:  # breaks, and words holding the marker itself
+        if raw not in _KEYS:  # breaks, rare words as above, words holding the marker itself
             _KEYS[raw] = _slow_key(raw)
 
 
@@ -238,11 +262,13 @@ def is_stop_key(key: str) -> bool:
     return is_stopword(key)
 
 
-@lru_cache(maxsize=32_768)
-def tokenise(text: str) -> Tokens:
-    """Surface forms and matching keys of a text's words, with GAP at every break."""
-    raws = _TOKEN.findall(text)
-    _learn(set(raws))
+# Tokens of every text seen so far (the build tokenises each title and body once for all steps).
+_TEXTS: dict[str, Tokens] = {}
+_TEXTS_MAX = 50_000
+
+
+def _assemble(raws: list[str]) -> Tokens:
+    """Tokens of a text from its raw tokens, whose keys are all known."""
     # One C-level join/split for the whole text; the rare word that folds into 0 or 2 keys
     # (a ligature, a lone mark) takes the slow path that keeps surfaces aligned.
     keys = " ".join(map(_KEYS.__getitem__, raws)).split(" ")
@@ -255,6 +281,60 @@ def tokenise(text: str) -> Tokens:
         ]
         return Tokens(tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
     return Tokens(tuple(raws), tuple(keys))
+
+
+def prime(texts: Iterable[str]) -> None:
+    """Tokenise many texts at once: every new word of all of them folded in one call."""
+    todo = [t for t in dict.fromkeys(texts) if t not in _TEXTS]
+    if len(_TEXTS) + len(todo) > _TEXTS_MAX:
+        _TEXTS.clear()
+    found = [_TOKEN.findall(t) for t in todo]
+    _learn(set().union(*found))
+    for text, raws in zip(todo, found, strict=True):
+        _TEXTS[text] = _assemble(raws)
+
+
+def word_key(raw: str) -> str:
+    """The matching key of one raw word token (as tokenise gives it)."""
+    key = _KEYS.get(raw)
+    return key if key is not None else _slow_key(raw)
+
+
+def tokenise(text: str) -> Tokens:
+    """Surface forms and matching keys of a text's words, with GAP at every break."""
+    toks = _TEXTS.get(text)
+    if toks is None:
+        prime((text,))
+        toks = _TEXTS[text]
+    return toks
+
+
+@lru_cache(maxsize=400_000)
+def _run_key(key: str) -> str:
+    """The key itself, or the gap marker for a stopword."""
+    return GAP if is_stop_key(key) else key
+
+
+def _grams(toks: Sequence[str], longest: int) -> list[str]:
+    """All one- to `longest`-word phrases that span no break or stopword, as space-joined keys."""
+    keys = list(map(_run_key, toks))
+    out = [k for k in keys if len(k) > 2]  # the gap marker is one character long
+    for size in range(2, longest + 1):
+        pattern = " ".join(["{}"] * size)
+        shifted = [keys[i:] for i in range(size)]
+        out += [g for g in map(pattern.format, *shifted) if GAP not in g]
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def lead_grams(title: str, body: str, body_words: int, longest: int) -> Counter[str]:
+    """Phrase counts of a headline (counted twice) and the body's lead: news puts the topic first.
+
+    Shared by tags (all phrases) and related stories (single words), so it is counted once.
+    """
+    head = tokenise(title).keys
+    lead = tokenise(body).keys[:body_words]
+    return Counter(_grams(head, longest) * _TITLE_WEIGHT + _grams(lead, longest))
 
 
 def word_keys(text: str) -> list[str]:

@@ -13,15 +13,20 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import combinations
 
+import numpy as np
+import numpy.typing as npt
+
 from generator.content.model import Article
 from generator.extract.arabic import match_key
-from generator.index.grouping import GroupingConfig, word_keys
+from generator.index.grouping import GAP, GroupingConfig, is_stop_key, tokenise
 
 __all__ = ["same_story", "shingles"]
+
+U64Array = npt.NDArray[np.uint64]
 
 # Sketch values shared by more bodies than this are boilerplate, not evidence.
 _MAX_POSTING = 20
@@ -30,6 +35,14 @@ _MIN_SKETCH_SHARE = 0.1
 # Under the same headline (at least this many words) a third of shared text is enough.
 _MIN_TITLE_WORDS = 4
 _SAME_TITLE_CONTAINMENT = 0.3
+# Headlines sharing no content word: the texts must be nearly the same. (Asking for two
+# shared words split real copies whose headlines share only a place name.)
+_MIN_SHARED_WORDS = 1
+_UNTITLED_JACCARD = 0.7
+
+
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constants: a cheap, well-mixing hash
+_MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 
 @lru_cache(maxsize=400_000)
@@ -38,54 +51,86 @@ def _word_id(key: str) -> int:
     return zlib.crc32(key.encode("utf-8"))
 
 
+def _shingle_array(text: str, size: int) -> U64Array:
+    """The `size`-word shingles of a text's matching keys as sorted, unique 64-bit hashes."""
+    keys = tokenise(text).keys
+    ids = np.fromiter(map(_word_id, (k for k in keys if k != GAP)), dtype=np.uint64)
+    count = len(ids) - size + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):  # 64-bit wrap-around is the hash
+        h = ids[:count].copy()
+        for i in range(1, size):
+            h = h * _MULT + ids[i : i + count]
+        h ^= h >> np.uint64(31)
+        h *= _MIX
+        h ^= h >> np.uint64(29)
+    return np.unique(h)
+
+
 def shingles(text: str, size: int) -> frozenset[int]:
-    """The `size`-word shingles of a text's matching keys, each as a stable 64-bit hash.
-
-    A hash of a tuple of ints is the same in every run (only str hashes are salted).
-    """
-    ids = list(map(_word_id, word_keys(text)))
-    return frozenset(map(hash, zip(*(ids[i:] for i in range(size)), strict=False)))
+    """The `size`-word shingles of a text's matching keys, each as a stable 64-bit hash."""
+    return frozenset(_shingle_array(text, size).tolist())
 
 
-def _sketch(shingle_set: frozenset[int], k: int) -> list[int]:
-    """Bottom-k sketch: the k smallest shingle hashes."""
-    return sorted(shingle_set)[:k]
-
-
-def _candidates(sketches: dict[str, list[int]]) -> set[tuple[str, str]]:
-    """Pairs of bodies sharing enough sketch values, through an inverted index."""
-    postings: dict[int, list[str]] = defaultdict(list)
-    for slug in sorted(sketches):
-        for value in sketches[slug]:
-            postings[value].append(slug)
-    shared: Counter[tuple[str, str]] = Counter()
-    for slugs in postings.values():
-        if 1 < len(slugs) <= _MAX_POSTING:
-            shared.update(combinations(slugs, 2))
+def _candidates(sketches: dict[str, U64Array]) -> set[tuple[str, str]]:
+    """Pairs of bodies sharing enough sketch values, through an inverted index (numpy sort)."""
+    slugs = sorted(sketches)
+    if not slugs:
+        return set()
+    values = np.concatenate([sketches[s] for s in slugs])
+    owners = np.repeat(np.arange(len(slugs)), [len(sketches[s]) for s in slugs])
+    order = np.argsort(values, kind="stable")
+    values, owners = values[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    sizes = np.diff(np.r_[starts, len(values)])
+    shared: Counter[tuple[int, int]] = Counter()
+    for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+        if 1 < size <= _MAX_POSTING:
+            shared.update(combinations(owners[start : start + size].tolist(), 2))
+    lens = [len(sketches[s]) for s in slugs]
     return {
-        pair
-        for pair, n in shared.items()
-        if n >= _MIN_SKETCH_SHARE * min(len(sketches[pair[0]]), len(sketches[pair[1]]))
+        (slugs[a], slugs[b])
+        for (a, b), n in shared.items()
+        if n >= _MIN_SKETCH_SHARE * min(lens[a], lens[b])
     }
 
 
-def _same(a: frozenset[int], b: frozenset[int], cfg: GroupingConfig, same_title: bool) -> bool:
+def _headline_words(title: str) -> frozenset[str]:
+    """Content words of a headline (matching keys, no stopwords or numbers)."""
+    return frozenset(k for k in tokenise(title).keys if k != GAP and not is_stop_key(k))
+
+
+def _headline_share(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the shorter headline's content words found in the other (0 when none)."""
+    common = len(a & b)
+    return common / min(len(a), len(b)) if common >= _MIN_SHARED_WORDS else 0.0
+
+
+def _same(a: U64Array, b: U64Array, cfg: GroupingConfig, same_title: bool, share: float) -> bool:
     """Whether two shingle sets are the same text: high Jaccard, or one nearly inside the other.
 
-    Under one headline a reworked copy counts with less overlap (a same-outlet rewrite).
+    The headlines weigh in. Under one headline a reworked copy counts with less overlap (a
+    same-outlet rewrite). Under headlines sharing no content word, only a nearly identical
+    text is a copy: two bodies that share a template (a weather bulletin, an official
+    statement) or a roundup and one of its items say different things under different
+    headlines. (Lowering the bar for headlines sharing most words was tried: it found
+    rewrites, and as many template pairs, so it is not done.)
     """
-    common = len(a & b)
+    common = len(np.intersect1d(a, b, assume_unique=True))
     if common < cfg.same_story_min_shingles:
         return False
     jaccard = common / (len(a) + len(b) - common)
     containment = common / min(len(a), len(b))
     if same_title and containment >= _SAME_TITLE_CONTAINMENT:
         return True
+    if not share and not same_title:
+        return jaccard >= _UNTITLED_JACCARD
     return jaccard >= cfg.same_story_min_jaccard or containment >= cfg.same_story_min_containment
 
 
 def _title_pairs(
-    articles: Sequence[Article], usable: dict[str, frozenset[int]]
+    articles: Sequence[Article], usable: Mapping[str, U64Array]
 ) -> set[tuple[str, str]]:
     """Pairs of articles with the same headline (after normalisation, long enough to tell)."""
     by_title: dict[str, list[str]] = defaultdict(list)
@@ -139,13 +184,16 @@ def same_story(
 ) -> dict[str, tuple[str, ...]]:
     """For every article in a same-story group: the other members (slug -> sorted slugs)."""
     cfg = cfg or GroupingConfig()
-    sets = {a.slug: shingles(a.body, cfg.same_story_shingle) for a in articles}
+    sets = {a.slug: _shingle_array(a.body, cfg.same_story_shingle) for a in articles}
     sets = {s: sh for s, sh in sets.items() if len(sh) >= cfg.same_story_min_shingles}
-    sketches = {s: _sketch(sh, cfg.same_story_sketch) for s, sh in sets.items()}
+    # np.unique sorts, so the first k hashes are the bottom-k sketch.
+    sketches = {s: sh[: cfg.same_story_sketch] for s, sh in sets.items()}
     titled = _title_pairs(articles, sets)
+    words = {a.slug: _headline_words(a.title) for a in articles if a.slug in sets}
     found = _UnionFind()
     for a, b in sorted(_candidates(sketches) | titled):
-        if _same(sets[a], sets[b], cfg, (a, b) in titled):
+        share = _headline_share(words[a], words[b])
+        if _same(sets[a], sets[b], cfg, (a, b) in titled, share):
             found.union(a, b)
     groups = found.groups()
     return {s: groups[s] for s in sorted(groups)}

@@ -11,18 +11,28 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import pairwise
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
 
 from generator.content.model import Article
 from generator.extract.arabic import match_key, normalise, strip_proclitics
-from generator.index.grouping import GAP, GroupingConfig, Tokens, is_stop_key, tokenise
+from generator.extract.source import outlets
+from generator.index.grouping import (
+    GAP,
+    GroupingConfig,
+    Tokens,
+    is_stop_key,
+    lead_grams,
+    prime,
+    tokenise,
+    word_key,
+)
 
 __all__ = ["EditorRules", "assign_tags", "tag_key"]
 
-_TITLE_WEIGHT = 2  # a phrase in the headline counts as two mentions
 _LONGER_BONUS = 0.5  # score multiplier added per extra word of a phrase
+_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def tag_key(name: str) -> str:
@@ -62,31 +72,6 @@ class EditorRules:
         return self.aliases.get(key, key)
 
 
-@lru_cache(maxsize=400_000)
-def _run_key(key: str) -> str:
-    """The key itself, or the gap marker for a stopword."""
-    return GAP if is_stop_key(key) else key
-
-
-def _marked(toks: Tokens) -> list[str]:
-    """All keys of a text with stopwords turned into gap markers, like breaks."""
-    return " ".join(map(_run_key, toks.keys)).split(" ")
-
-
-def _grams(toks: list[str], longest: int) -> list[str]:
-    """All one- to `longest`-word phrases that span no gap, as space-joined keys."""
-    grams = [t for t in toks if t != GAP and len(t) > 2]
-    if longest >= 2:
-        grams += [f"{a} {b}" for a, b in pairwise(toks) if GAP not in (a, b)]
-    if longest >= 3:
-        grams += [
-            f"{a} {b} {c}"
-            for a, b, c in zip(toks, toks[1:], toks[2:], strict=False)
-            if GAP not in (a, b, c)
-        ]
-    return grams
-
-
 @dataclass
 class _Doc:
     """One article's phrase counts and its tokens (kept to find surface forms later)."""
@@ -105,17 +90,107 @@ class _Doc:
 
 
 def _analyse(article: Article, cfg: GroupingConfig) -> _Doc:
-    """Phrase counts of the headline (weighted) and the body's lead (news puts the topic first)."""
+    """Phrase counts of the headline and the body's lead, with the tokens to spell them."""
     title, body = tokenise(article.title), tokenise(article.body)
-    longest = cfg.tag_phrase_words
-    if len(body.keys) > cfg.tag_body_words:
-        body = Tokens(body.raw[: cfg.tag_body_words], body.keys[: cfg.tag_body_words])
-    grams = _grams(_marked(title), longest) * _TITLE_WEIGHT + _grams(_marked(body), longest)
-    return _Doc(Counter(grams), title, body)
+    limit = cfg.tag_body_words
+    tf = lead_grams(article.title, article.body, limit, cfg.tag_phrase_words)
+    return _Doc(tf, title, Tokens(body.raw[:limit], body.keys[:limit]))
+
+
+_VERB_PENALTY = 0.2  # score factor for a phrase that opens with a verb-like word
+_DEFINITE = ("ال", "وال", "بال", "فال", "كال", "لل")  # a word written with the article
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the archive and the project's word lists say about the shape of a phrase."""
+
+    definite: frozenset[str]  # keys written at least once with the article ال
+    credits: frozenset[str]  # outlet and agency names: a credit line, not a topic
+    names: frozenset[str]  # given names: a phrase ending on one is a cut-off name
+    roles: frozenset[str]  # role and title words (الرئيس، الأمير) that precede a name
+
+    memo: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def factor(self, key: str) -> float:
+        """Score factor of a phrase: longer phrases favoured, verbs damped, fragments out."""
+        found = self.memo.get(key)
+        if found is None:
+            found = 0.0 if self.fragment(key) else 1 + _LONGER_BONUS * key.count(" ")
+            if found and self.verb_like(key):
+                found *= _VERB_PENALTY
+            self.memo[key] = found
+        return found
+
+    def verb_like(self, key: str) -> bool:
+        """Whether a phrase opens with a word shaped like a verb that never takes ال.
+
+        Nouns are written with the article somewhere in an archive; verbs never are. A
+        never-definite word with a verb prefix (يفعل، تفعل، نفعل) or the past feminine -ت
+        (أقيمت) is most likely a verb (تمنح، يناقش); ت- alone needs four letters (تعز).
+        """
+        first = key.split(" ", 1)[0]
+        if first in self.definite or len(first) < 3:
+            return False
+        if first.startswith(("ي", "ن")):  # hollow verbs are three letters long (يصل، يعد)
+            return True
+        return len(first) > 3 and (first.startswith("ت") or first.endswith("ت"))
+
+    def fragment(self, key: str) -> bool:
+        """Whether a phrase is a credit or a cut-off name (الرئيس جورج، محمد).
+
+        A phrase made of role words and given names that ends on a given name (one never
+        written with ال) stops before the family name; the full name is an entity of its own.
+        """
+        words = key.split()
+        if not words:
+            return True
+        last = words[-1]
+        # A word also written with ال is a place or family name there (الرياض، الفهد).
+        if key in self.credits or last not in self.names or last in self.definite:
+            return key in self.credits
+        return all(w in self.names or w in self.roles for w in words)
+
+
+@cache
+def _list_keys(name: str) -> frozenset[str]:
+    """Matching keys of the entries of one of the project's word lists."""
+    text = (_DATA / name).read_text(encoding="utf-8")
+    lines = (ln.strip() for ln in text.splitlines())
+    return frozenset(k for ln in lines if ln and not ln.startswith("#") if (k := tag_key(ln)))
+
+
+@cache
+def _credit_keys() -> frozenset[str]:
+    """Names of agencies, broadcasters and sites that are nothing else (not الرياض، البيان).
+
+    Newspaper titles stay out: many are also phrases of their own (الشرق الأوسط).
+    """
+    return frozenset(
+        key
+        for outlet in outlets()
+        if not outlet.common and outlet.kind != "paper"
+        for name in outlet.names
+        if (key := tag_key(name))
+    )
+
+
+def _shape(docs: Sequence[_Doc]) -> _Shape:
+    """The phrase-shape knowledge for this archive."""
+    raws: set[str] = set()
+    for doc in docs:
+        raws.update(doc.title.raw, doc.body.raw)
+    definite = frozenset(word_key(r) for r in raws if r.startswith(_DEFINITE))
+    return _Shape(
+        definite,
+        _credit_keys(),
+        _list_keys("entities_first_names.txt"),
+        _list_keys("entities_roles.txt"),
+    )
 
 
 def _ranked_phrases(
-    doc: _Doc, df: Counter[str], n_docs: int, cfg: GroupingConfig, repeated: bool
+    doc: _Doc, df: Counter[str], n_docs: int, cfg: GroupingConfig, shape: _Shape, repeated: bool
 ) -> list[str]:
     """Candidate phrase keys, best first: shared ones, then (as filler) the rest."""
     max_df = max(cfg.tag_min_articles, int(cfg.tag_max_share * n_docs))
@@ -126,8 +201,10 @@ def _ranked_phrases(
         d = df[key]
         if d > max_df:
             continue
-        score = tf * (logn - math.log(d)) * (1 + _LONGER_BONUS * key.count(" "))
-        tiers[d < cfg.tag_min_articles].append((-score, key))
+        factor = shape.factor(key)
+        if factor:
+            score = tf * (logn - math.log(d)) * factor
+            tiers[d < cfg.tag_min_articles].append((-score, key))
     return [key for tier in tiers for _, key in sorted(tier)[: cfg.tags_max * 3]]
 
 
@@ -176,6 +253,7 @@ def _pick(
     n_docs: int,
     rules: EditorRules,
     cfg: GroupingConfig,
+    shape: _Shape,
 ) -> _Picker:
     """Hand tags, pins, entities, then phrases until full (or at least tags_min)."""
     picker = _Picker(rules, cfg)
@@ -187,10 +265,11 @@ def _pick(
             if f" {pin} " in text:
                 picker.add(pin, None, forced=True)
     for name in _entity_names(article, cfg.tag_entities_max):
-        if not picker.full and not _all_stop(tag_key(name)):
-            picker.add(tag_key(name), name)
+        key = tag_key(name)
+        if not picker.full and not _all_stop(key) and key not in shape.credits:
+            picker.add(key, name)
     for repeated in (True, False):
-        ranked = _ranked_phrases(doc, df, n_docs, cfg, repeated)
+        ranked = _ranked_phrases(doc, df, n_docs, cfg, shape, repeated)
         for key in ranked:
             if picker.full or (not repeated and len(picker.keys) >= cfg.tags_min):
                 break
@@ -222,6 +301,7 @@ def _surfaces(doc: _Doc, wanted: set[str]) -> list[tuple[str, str]]:
     return found
 
 
+@lru_cache(maxsize=100_000)
 def _clitic_first(surface: str) -> bool:
     """Whether the first word carries a stripped proclitic (والرئيس، للأمم)."""
     first = normalise(surface.split(" ", 1)[0]) if surface else ""
@@ -263,12 +343,15 @@ def assign_tags(
     """Tags for every article (slug -> display names), hand tags first."""
     cfg = cfg or GroupingConfig()
     rules = EditorRules.from_config(cfg)
+    prime(t for a in articles for t in (a.title, a.body))
     docs = [_analyse(a, cfg) for a in articles]
     df: Counter[str] = Counter()
     for doc in docs:
         df.update(doc.tf.keys())
+    shape = _shape(docs)
     picked = [
-        _pick(a, d, df, len(articles), rules, cfg) for a, d in zip(articles, docs, strict=True)
+        _pick(a, d, df, len(articles), rules, cfg, shape)
+        for a, d in zip(articles, docs, strict=True)
     ]
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for doc, pick in zip(docs, picked, strict=True):
