@@ -135,15 +135,15 @@ class Importer:
     def add(self, raw: RawArticle, done: Extracted | None = None) -> None:
         """Import one raw article (already extracted when `done` is given)."""
         done = extract(raw) if done is None else done
-        for kind, message in done.warnings:
-            self.report.log.warn(kind, message)
         first = self._duplicate_of(raw, done)
-        if first is not None:
+        if first is not None:  # its own warnings would only repeat the first copy's
             self.report.duplicates.append(raw.label)
             self.report.log.warn(
                 "exact duplicate", f"{raw.label}: same URL or text as {first}; imported once"
             )
             return
+        for kind, message in done.warnings:
+            self.report.log.warn(kind, message)
         target = self._target(raw, done.fields["title"])
         text = frontmatter.stamp(frontmatter.dump(done.fields, done.body))
         rel = target.relative_to(self.config.root).as_posix()
