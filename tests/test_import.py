@@ -224,7 +224,10 @@ def test_import_of_arbitrary_text_gives_an_article_or_an_error(tmp_path: Path, t
 
 
 def test_a_dropped_duplicate_adds_no_warnings_of_its_own(tmp_path: Path) -> None:
-    undated = {"title": "عنوان بلا تاريخ", "text": "نص خبر طويل بما يكفي لا يذكر أي تاريخ على الإطلاق في أي موضع منه."}
+    undated = {
+        "title": "عنوان بلا تاريخ",
+        "text": "نص خبر طويل بما يكفي لا يذكر أي تاريخ على الإطلاق في أي موضع منه.",
+    }
     write_files(tmp_path, {"raw/a.json": json.dumps([undated, undated], ensure_ascii=False)})
     report = _import(tmp_path, "raw")
     assert report.log.counts() == {"no date": 1, "exact duplicate": 1}
