@@ -128,7 +128,7 @@ _CONJ_RATIO = 4.0
 _ARTICLE_RATIO = 30.0
 
 
-def _data_lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
     """Non-empty, non-comment lines of a UTF-8 data file in generator/data."""
     text = (_DATA / name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
@@ -148,7 +148,7 @@ def lexicon() -> Mapping[str, float]:
             lex[key] = lex.get(key, 0.0) + freq
     except ImportError:  # pragma: no cover - wordfreq is a declared dependency
         pass
-    for line in _data_lines("arabic_lexicon_extra.txt"):
+    for line in data_lines("arabic_lexicon_extra.txt"):
         lex.setdefault(normalise(line), 1e-6)
     return lex
 
@@ -156,7 +156,7 @@ def lexicon() -> Mapping[str, float]:
 @cache
 def _never_strip() -> frozenset[str]:
     """Words that look clitic-prefixed but are whole (الله, الذي, ...)."""
-    return frozenset(normalise(w) for w in _data_lines("arabic_no_clitic.txt"))
+    return frozenset(normalise(w) for w in data_lines("arabic_no_clitic.txt"))
 
 
 def _freq(word: str) -> float:

@@ -17,12 +17,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from pathlib import Path
 
-from generator.extract.arabic import lexicon, match_key, normalise
+from generator.extract.arabic import data_lines, lexicon, match_key, normalise
 from generator.extract.stopwords import is_stopword
-
-_DATA = Path(__file__).resolve().parents[1] / "data"
 
 PERSON, PLACE, ORGANISATION = "person", "place", "organisation"
 _MAX_GAZETTEER_WORDS = 7
@@ -130,17 +127,11 @@ class _Tally:
 # --- word lists ---------------------------------------------------------------------------
 
 
-def _lines(name: str) -> list[str]:
-    """Non-empty, non-comment lines of a data file."""
-    text = (_DATA / name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-
-
 @cache
 def _aliases() -> dict[str, str]:
     """match_key of every listed spelling → display name of its entity."""
     table: dict[str, str] = {}
-    for line in _lines("entities_aliases.txt"):
+    for line in data_lines("entities_aliases.txt"):
         names = [n.strip() for n in line.split("|") if n.strip()]
         for name in names:
             table.setdefault(match_key(name), names[0])
@@ -187,7 +178,7 @@ def _country_adjectives() -> frozenset[str]:
 def _adjective_forms(*, countries_only: bool) -> frozenset[str]:
     """Every form (ال, ة, plural) of the listed adjectives."""
     forms: set[str] = set()
-    for line in _lines("entities_nationalities.tsv"):
+    for line in data_lines("entities_nationalities.tsv"):
         stem, _, country = line.partition("\t")
         if countries_only and not country.strip():
             continue
@@ -228,15 +219,15 @@ def _gazetteer() -> dict[tuple[str, ...], tuple[str, str]]:
         if key and len(key) <= _MAX_GAZETTEER_WORDS:
             table.setdefault(key, (kind, _display(name)))
 
-    for name in _lines("entities_organisations.txt"):
+    for name in data_lines("entities_organisations.txt"):
         add(name, ORGANISATION)
-    for name in (*_lines("entities_places.txt"), *_territories()):
+    for name in (*data_lines("entities_places.txt"), *_territories()):
         add(name, PLACE)  # before outlets, so a paper named after its city stays a place
     for _, spellings in _outlet_names():
         for name in spellings:
             if _usable_outlet_name(name):
                 add(name, ORGANISATION)
-    for line in _lines("entities_aliases.txt"):
+    for line in data_lines("entities_aliases.txt"):
         names = [n.strip() for n in line.split("|") if n.strip()]
         kind = table.get(tuple(normalise(names[0]).split()), (PLACE, ""))[0]
         for name in names:
@@ -247,20 +238,20 @@ def _gazetteer() -> dict[tuple[str, ...], tuple[str, str]]:
 @cache
 def _org_heads() -> dict[str, str]:
     """Normalised organisation head word → the kind of complement it takes."""
-    rows = (line.split("\t") for line in _lines("entities_org_heads.txt"))
+    rows = (line.split("\t") for line in data_lines("entities_org_heads.txt"))
     return {normalise(row[0]): row[1].strip() for row in rows if len(row) == 2}
 
 
 @cache
 def _roles() -> frozenset[str]:
     """Normalised role words that may precede a person's name."""
-    return frozenset(normalise(w) for w in _lines("entities_roles.txt"))
+    return frozenset(normalise(w) for w in data_lines("entities_roles.txt"))
 
 
 @cache
 def _first_names() -> frozenset[str]:
     """Normalised given names."""
-    return frozenset(normalise(w) for w in _lines("entities_first_names.txt"))
+    return frozenset(normalise(w) for w in data_lines("entities_first_names.txt"))
 
 
 # --- words --------------------------------------------------------------------------------

@@ -7,11 +7,8 @@ whatever key the caller holds: `normalise` output, a `key_tokens` item or a `mat
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-from generator.extract.arabic import match_key, normalise
-
-_DATA = Path(__file__).resolve().parents[1] / "data"
+from generator.extract.arabic import data_lines, match_key, normalise
 
 __all__ = ["STOPWORDS", "is_stopword", "stopwords"]
 
@@ -23,8 +20,7 @@ _NOT_STOPWORDS = frozenset({"وقف", "زياره", "عين", "قوه", "برس"
 
 def _news_list() -> list[str]:
     """Entries of the project's news stoplist (reporting verbs, dates, fillers)."""
-    text = (_DATA / "stopwords_news.txt").read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return data_lines("stopwords_news.txt")
 
 
 def _iso_list() -> list[str]:

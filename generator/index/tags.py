@@ -13,10 +13,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from pathlib import Path
 
 from generator.content.model import Article
-from generator.extract.arabic import match_key, normalise, strip_proclitics
+from generator.extract.arabic import data_lines, match_key, normalise, strip_proclitics
 from generator.extract.source import outlets
 from generator.index.grouping import (
     GAP,
@@ -32,7 +31,6 @@ from generator.index.grouping import (
 __all__ = ["EditorRules", "assign_tags", "tag_key"]
 
 _LONGER_BONUS = 0.5  # score multiplier added per extra word of a phrase
-_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def tag_key(name: str) -> str:
@@ -155,9 +153,7 @@ class _Shape:
 @cache
 def _list_keys(name: str) -> frozenset[str]:
     """Matching keys of the entries of one of the project's word lists."""
-    text = (_DATA / name).read_text(encoding="utf-8")
-    lines = (ln.strip() for ln in text.splitlines())
-    return frozenset(k for ln in lines if ln and not ln.startswith("#") if (k := tag_key(ln)))
+    return frozenset(k for ln in data_lines(name) if (k := tag_key(ln)))
 
 
 @cache
