@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     srv = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on changes")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument(
+        "--search", action="store_true", help="also rebuild the Pagefind index on each change"
+    )
     dep = sub.add_parser("deploy", help="publish site/ to the gh-pages branch of a git remote")
     dep.add_argument("--remote", help="git remote (default: deploy_remote, 'origin')")
     dep.add_argument("--branch", help="branch (default: deploy_branch, 'gh-pages')")
@@ -101,7 +104,7 @@ def _serve(args: argparse.Namespace) -> int:
     """`arshif serve`."""
     from generator.serve import serve
 
-    return serve(load_config(args.site), host=args.host, port=args.port)
+    return serve(load_config(args.site), host=args.host, port=args.port, search=args.search)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

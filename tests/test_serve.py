@@ -435,3 +435,14 @@ def test_serve_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         proc.kill()
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "stopped" in err
+
+
+def test_preview_builds_skip_the_search_index_unless_asked(tmp_path: Path) -> None:
+    from conftest import article_md, write_files
+    from generator.serve.server import default_builder, preview_builder
+
+    root = write_files(tmp_path / "s", {"content/a.md": article_md("خبر للمعاينة")})
+    preview_builder(load_config(root))
+    assert (root / "site/articles/a/index.html").is_file() and not (root / "site/pagefind").exists()
+    default_builder(load_config(root))
+    assert (root / "site/pagefind").is_dir()

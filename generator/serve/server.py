@@ -8,6 +8,7 @@ handler threads and wait while a build runs, so a half-built site is never serve
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import mimetypes
@@ -62,6 +63,12 @@ def content_type(path: Path) -> str:
 def default_builder(config: SiteConfig) -> BuildReport:
     """The core's whole build, importing seeds/ first."""
     return build(config, import_seeds=True)
+
+
+def preview_builder(config: SiteConfig) -> BuildReport:
+    """A build without the search index: Pagefind re-reads the whole site on every run, which
+    would add seconds to each save; `arshif serve --search` keeps it."""
+    return build(dataclasses.replace(config, search=False), import_seeds=True)
 
 
 @dataclass(frozen=True)
@@ -377,10 +384,13 @@ def _interrupts() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def serve(config: SiteConfig, host: str = "127.0.0.1", port: int = 8000) -> int:
+def serve(
+    config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, *, search: bool = False
+) -> int:
     """Build, serve and rebuild on change until Ctrl-C; returns the exit code (1: unusable port)."""
+    builder = default_builder if search else preview_builder
     try:
-        server = LiveServer(config, host, port)
+        server = LiveServer(config, host, port, builder=builder)
     except OSError as exc:
         print(f"error: {bind_error(exc, host, port)}", file=sys.stderr)
         return 1
