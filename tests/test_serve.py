@@ -439,6 +439,7 @@ def test_serve_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
 
 def test_preview_builds_skip_the_search_index_unless_asked(tmp_path: Path) -> None:
     from conftest import article_md, write_files
+
     from generator.serve.server import default_builder, preview_builder
 
     root = write_files(tmp_path / "s", {"content/a.md": article_md("خبر للمعاينة")})
