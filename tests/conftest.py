@@ -13,6 +13,17 @@ from generator.config import load_config
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_37b764dca38cb101.txt"
 
+# Headless Chromium on a machine with no network beyond loopback: without the background
+# networking flags it keeps trying (and failing) to reach Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir(),
     reason=f"the shared corpus is not at {CORPUS} (it is never copied into the repository)",

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import article_md, read
+from conftest import CHROMIUM_ARGS, article_md, read
 
 from generator import search
 from generator.config import load_config
@@ -27,14 +27,6 @@ from generator.search import (
 )
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _playwright_missing() -> str | None:

@@ -13,11 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import write_files
+from conftest import CHROMIUM_ARGS, write_files
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = [
