@@ -71,10 +71,7 @@ def _pages(site: Path) -> dict[str, str]:
     return {
         "home": "",
         "article": _first(site, "articles/*/index.html"),
-        # Tag pages need tags shared by two articles; the importer may not extract tags yet.
-        "tag": _first(site, "tags/*/index.html")
-        if any(site.glob("tags/*/index.html"))
-        else _first(site, "sources/*/index.html"),
+        "tag": _first(site, "tags/*/index.html"),
         "search": "search/",
         "archive": "archive/",
         "month": _first(site, "archive/*/*/index.html"),
