@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +78,6 @@ def build(
     *,
     import_seeds: bool = True,
     strict: bool = False,
-    progress: Callable[[str], None] | None = None,
     executor: str | Executor = "processes",
     incremental: bool = True,
 ) -> BuildReport:

@@ -44,14 +44,6 @@ def _copy_static(sources: list[Path], dest: Path) -> None:
             shutil.copytree(folder, dest / "static", dirs_exist_ok=True)
 
 
-def write_site(outputs: list[Output], static_dirs: list[Path], target: Path) -> None:
-    """Write everything into a fresh folder beside target, then swap it into place."""
-    check_unique(outputs)
-    with Staging(target, static_dirs) as staging:
-        for out in outputs:
-            staging.write(out.path, out.text)
-
-
 class Staging:
     """A fresh folder beside the site that replaces it only once every file is in place.
 

@@ -304,13 +304,3 @@ def template_error(exc: jinja2.TemplateError, template: str) -> SourceError:
         tb = tb.tb_next
     path, line = where if where else (template, None)
     return SourceError(path, f"template error: {exc.message or exc}", line)
-
-
-def render_site(archive: Archive, config: SiteConfig) -> list[Output]:
-    """All outputs of a site."""
-    return Renderer(archive, config).all()
-
-
-def utc(when: datetime) -> datetime:
-    """A datetime in UTC (naive ones are taken as UTC)."""
-    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
