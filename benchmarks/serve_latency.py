@@ -8,8 +8,10 @@ into a temporary site's content/. Then `arshif serve` runs as a subprocess and h
 (Playwright) keeps an article open while we
   1. change the article's Markdown title and time until the page shows it,
   2. change a template (a site-level override of article.html) and time until the page shows it,
-and, in process, time a rebuild with nothing changed. Every figure includes the full `build()`
-the server runs for any change (the core has no incremental build yet).
+and, in process, time a rebuild with nothing changed. A save is first shown by the server's
+quick preview (the page re-rendered against the last archive); the full incremental build that
+settles tags, related stories and lists follows, and its time is reported beside (parsed from
+the server's own log lines).
 """
 
 from __future__ import annotations
@@ -93,18 +95,32 @@ def with_marker(template: str, marker: str) -> str:
 
 
 def timed_changes(
-    page: Page, runs: int, change: Callable[[str], object], shown_js: str, label: str
+    page: Page, runs: int, change: Callable[[str], object], shown_js: str, label: str,
+    settle: Path,
 ) -> list[float]:
-    """Seconds from each change being saved to the page showing it."""
+    """Seconds from each change being saved to the page showing it.
+
+    Between changes we wait for the server's full build to finish (its log says so), so
+    each change is timed on its own, as an editor saving now and then would see it.
+    """
     times: list[float] = []
     for i in range(runs):
         value = f"{label}-{i}-{time.time_ns() % 100000}"
+        builds = count_builds(settle)
         start = time.perf_counter()
         change(value)
         page.wait_for_function(shown_js, arg=value, timeout=600_000)
         times.append(time.perf_counter() - start)
-        print(f"  {label} {i + 1}/{runs}: {times[-1]:.2f}s", flush=True)
+        print(f"  {label} {i + 1}/{runs}: {times[-1]:.3f}s", flush=True)
+        deadline = time.monotonic() + 600
+        while count_builds(settle) <= builds and time.monotonic() < deadline:
+            time.sleep(0.1)
     return times
+
+
+def count_builds(root: Path) -> int:
+    """How many builds (not previews) the server has logged."""
+    return len(re.findall(r"^build \d+", (root / "serve.log").read_text("utf-8"), re.M))
 
 
 def browser_latency(root: Path, article: Path, runs: int) -> tuple[list[float], list[float]]:
@@ -112,9 +128,10 @@ def browser_latency(root: Path, article: Path, runs: int) -> tuple[list[float], 
     from playwright.sync_api import sync_playwright
 
     port = free_port()
+    log = (root / "serve.log").open("w", encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--site", str(root), "--port", str(port)],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stderr=log,
     )
     url = f"http://127.0.0.1:{port}/articles/{quote(article.stem)}/"
     try:
@@ -134,13 +151,28 @@ def browser_latency(root: Path, article: Path, runs: int) -> tuple[list[float], 
 
             shows_title = "v => document.querySelector('h1')?.innerText === v"
             shows_marker = "v => document.getElementById('bench')?.innerText === v"
-            content = timed_changes(page, runs, edit_title, shows_title, "title")
-            templ = timed_changes(page, runs, edit_template, shows_marker, "template")
+            content = timed_changes(page, runs, edit_title, shows_title, "title", settle=root)
+            templ = timed_changes(page, runs, edit_template, shows_marker, "template", settle=root)
             browser.close()
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=600)
+        log.close()
+    report_full_builds((root / "serve.log").read_text(encoding="utf-8"))
     return content, templ
+
+
+def report_full_builds(log: str) -> None:
+    """Seconds of the full builds that followed the previews, by kind of change."""
+    found: dict[str, list[float]] = {}
+    for kind, seconds in re.findall(r"^build \d+ \((\w+) \(\d+\).* in ([\d.]+)s", log, re.M):
+        found.setdefault(kind, []).append(float(seconds))
+    for kind, times in found.items():
+        print(f"full build after a {kind} change (settles every page): median "
+              f"{statistics.median(times):.2f}s (n={len(times)})")
+    previews = [float(ms) / 1000 for ms in re.findall(r"^preview \d+: .* in (\d+) ms", log, re.M)]
+    if previews:
+        print(f"quick preview (server side): median {statistics.median(previews) * 1000:.0f} ms")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -20,7 +20,7 @@ from generator.cache import (
 from generator.config import SiteConfig
 from generator.errors import ArshifError, Problem, ProblemLog
 from generator.importer import ImportReport, import_paths
-from generator.index.archive import build_archive
+from generator.index.archive import Archive, build_archive
 from generator.parallel import (
     Executor,
     Job,
@@ -34,7 +34,7 @@ from generator.parallel import (
 from generator.render.env import template_dirs, theme_dir
 from generator.render.pages import Output
 from generator.search import run_search_index
-from generator.write import Patch, Staging, check_unique
+from generator.write import Gate, Patch, Staging, check_unique
 
 T = TypeVar("T")
 
@@ -50,6 +50,8 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     reused: int = 0  # pages linked unchanged from the previous site
     unchanged: bool = False  # nothing changed since the last build: site/ was left as it was
+    changed: list[str] | None = None  # site files written or removed, when known
+    snapshot: Snapshot | None = field(default=None, repr=False)
 
     def lines(self) -> list[str]:
         """Summary lines for the terminal."""
@@ -63,6 +65,15 @@ class BuildReport:
             f"{self.log.skipped} skipped, {self.log.warnings} warnings ({phases})"
         )
         return out + self.log.summary()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The last build's archive and pages, kept in memory by the dev server for quick previews."""
+
+    config: SiteConfig
+    archive: Archive
+    jobs: dict[str, Job]  # by output path
 
 
 @contextmanager
@@ -80,11 +91,15 @@ def build(
     strict: bool = False,
     executor: str | Executor = "processes",
     incremental: bool = True,
+    gate: Gate = nullcontext,
+    snapshot: bool = False,
 ) -> BuildReport:
     """Build the site; only what changed since the last build is read and rendered again.
 
     With strict, any problem fails the build before site/ is touched. The executor is
-    "processes" (a pool over local cores), "serial", or "dask://HOST:PORT".
+    "processes" (a pool over local cores), "serial", or "dask://HOST:PORT". The new site is
+    put in place inside `gate`; with `snapshot` the report keeps the archive and page list
+    (which means building the indexes even when nothing changed).
     """
     report = BuildReport()
     seeds = config.path("seeds")
@@ -96,7 +111,7 @@ def build(
     base = render_key(config, template_dirs(config))
     state = build_state(config, base, static_dirs)
     manifest: Manifest | None = read_pickle(_manifest(config)) if incremental else None
-    if manifest is not None and _nothing_changed(manifest, state, config):
+    if not snapshot and manifest is not None and _nothing_changed(manifest, state, config):
         report.articles, report.pages = manifest.articles, len(manifest.pages)
         report.log.problems.extend(manifest.problems)
         _fail_if_strict(report, strict)
@@ -119,9 +134,13 @@ def build(
     with _timed(report, "check"):
         kept, todo = _unchanged(renderer, base, jobs, old, config.path("output"))
     pages: dict[str, PageRecord] = {}
-    with _site_writer(config, static_dirs, jobs, kept, todo) as staging:
+    rendered: list[str] = []
+    if snapshot:
+        report.snapshot = Snapshot(config, archive, {job.path: job for job in jobs})
+    with _site_writer(config, static_dirs, jobs, kept, todo, gate) as staging:
         with _timed(report, "render"):
             for done in run_executor(executor, renderer, jobs, todo, staging.write):
+                rendered.append(done.path)
                 if done.deps is not None and (
                     key := page_key(renderer.fps, base, jobs[done.index])
                 ):
@@ -131,10 +150,12 @@ def build(
                 if not staging.reuse(path, record.size, record.mtime_ns):
                     raise ArshifError(f"{path} changed in the site while building; build again")
                 pages[path] = record
+        staging.compare(rendered, sorted(old.keys() - {job.path for job in jobs}))
         if config.search:  # issue 7: Pagefind indexes the finished site once, before the swap
             with _timed(report, "search"):
                 run_search_index(staging.root, language=config.language)
     report.reused = len(kept)
+    report.changed = staging.changed
     write_pickle(_manifest(config), Manifest(state, pages, report.articles, load_log.problems))
     return report
 
@@ -184,6 +205,7 @@ def _site_writer(
     jobs: list[Job],
     kept: dict[str, PageRecord],
     todo: list[int],
+    gate: Gate,
 ) -> Staging:
     """A fresh folder swapped in at the end, or for a few changed pages a patch applied at the end.
 
@@ -191,8 +213,8 @@ def _site_writer(
     """
     target = config.path("output")
     if kept and len(todo) <= max(50, len(jobs) // 10) and not getattr(config, "search", False):
-        return Patch(target, static_dirs, {job.path for job in jobs})
-    return Staging(target, static_dirs)
+        return Patch(target, static_dirs, {job.path for job in jobs}, gate)
+    return Staging(target, static_dirs, gate)
 
 
 def _unchanged(

@@ -6,11 +6,16 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path, PurePosixPath
 
 from generator.errors import ArshifError
 from generator.render.pages import Output
+
+# Held while the finished site is swapped or patched in: the dev server passes one that makes
+# requests wait (and that may refuse, raising, when a newer change has made this build stale).
+Gate = Callable[[], AbstractContextManager[object]]
 
 
 def safe_join(root: Path, rel: str) -> Path:
@@ -51,11 +56,13 @@ class Staging:
     leaves the old site untouched. Unchanged pages are hard-linked from the old site.
     """
 
-    def __init__(self, target: Path, static_dirs: list[Path]) -> None:
+    def __init__(self, target: Path, static_dirs: list[Path], gate: Gate = nullcontext) -> None:
         self.target = target
         self.static_dirs = static_dirs
+        self.gate = gate
         self.root = target
         self._dirs: set[Path] = set()
+        self.changed: list[str] | None = None  # pages whose bytes changed, when known
 
     def __enter__(self) -> Staging:
         self.target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,12 +75,22 @@ class Staging:
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
         if kind is None:
             try:
-                _swap(self.root, self.target)
+                with self.gate():
+                    _swap(self.root, self.target)
                 return
             except BaseException:
                 shutil.rmtree(self.root, ignore_errors=True)
                 raise
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def compare(self, rendered: list[str], removed: list[str], limit: int = 1000) -> None:
+        """Note which rendered pages differ from the current site (skipped for big rebuilds)."""
+        if len(rendered) > limit:
+            return
+        changed = [
+            rel for rel in rendered if not _same_bytes(self.root / rel, safe_join(self.target, rel))
+        ]
+        self.changed = changed + removed
 
     def _parent(self, rel: str) -> Path:
         """The staged path for rel, with its folder created (once per process)."""
@@ -104,6 +121,14 @@ class Staging:
         return True
 
 
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether two files exist and hold the same bytes."""
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
 def _swap(staging: Path, target: Path) -> None:
     """Replace target by staging with renames: readers see the old or the new site, never half."""
     os.chmod(staging, 0o755)
@@ -123,54 +148,99 @@ class Patch(Staging):
     For small rebuilds, where linking thousands of unchanged pages into a fresh folder would
     cost more than the rendering. Nothing in the site changes until every page is rendered;
     then changed pages are moved in, and files the new site no longer has are removed.
+    Pages may be written by worker processes, so what to move in is found on disk.
     """
 
-    def __init__(self, target: Path, static_dirs: list[Path], expected: set[str]) -> None:
-        super().__init__(target, static_dirs)
+    def __init__(
+        self, target: Path, static_dirs: list[Path], expected: set[str], gate: Gate = nullcontext
+    ) -> None:
+        super().__init__(target, static_dirs, gate)
         self.expected = expected  # every page path of the new site (static/ is added here)
-        self.staged: list[str] = []
 
     def __exit__(self, kind: object, exc: object, tb: object) -> None:
         try:
             if kind is None:
-                self._apply()
+                with self.gate():
+                    self._apply()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def write(self, rel: str, text: str) -> tuple[int, int]:
-        """Stage one page (moved into the site once everything is rendered)."""
-        self.staged.append(rel)
+        """Stage one page (moved in once everything is rendered) unless the site has its bytes.
+
+        A page rendered again with the same bytes keeps its file, so the dev server knows
+        which open pages really changed and reloads only those.
+        """
+        data = text.encode("utf-8")
+        old = safe_join(self.target, rel)
+        try:
+            st = old.stat()
+            if st.st_size == len(data) and old.read_bytes() == data:
+                return st.st_size, st.st_mtime_ns
+        except OSError:
+            pass
         return super().write(rel, text)
 
     def reuse(self, rel: str, size: int, mtime_ns: int) -> bool:
         """An unchanged page simply stays where it is."""
         return True
 
+    def compare(self, rendered: list[str], removed: list[str], limit: int = 1000) -> None:
+        """Changed pages are known once the patch is applied."""
+
+    def _staged(self) -> list[str]:
+        """Pages in the temporary folder, and static files that differ from the site's."""
+        staged: list[str] = []
+        for folder, _, files in os.walk(self.root):
+            for name in files:
+                path = Path(folder, name)
+                rel = path.relative_to(self.root).as_posix()
+                if rel.startswith("static/"):
+                    old = self.target / rel
+                    if old.is_file() and old.read_bytes() == path.read_bytes():
+                        continue
+                staged.append(rel)
+        return sorted(staged)
+
     def _apply(self) -> None:
         """Move staged pages and changed static files in; remove what the site no longer has."""
         static = self.root / "static"
         wanted = set(self.expected)
-        for path in sorted(static.rglob("*")) if static.is_dir() else []:
-            if path.is_file():
-                rel = path.relative_to(self.root).as_posix()
-                wanted.add(rel)
-                old = self.target / rel
-                if not old.is_file() or old.read_bytes() != path.read_bytes():
-                    self.staged.append(rel)
-        for rel in self.staged:
+        wanted.update(p.relative_to(self.root).as_posix() for p in static.rglob("*") if p.is_file())
+        self.changed = self._staged()
+        for rel in self.changed:
             dest = safe_join(self.target, rel)
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.root / rel, dest)
-        _remove_unwanted(self.target, wanted)
+        self.changed += _remove_unwanted(self.target, wanted)
 
 
-def _remove_unwanted(site: Path, wanted: set[str]) -> None:
-    """Delete files (and then empty folders) of site that are not in wanted."""
+def _remove_unwanted(site: Path, wanted: set[str]) -> list[str]:
+    """Delete files (and then empty folders) of site that are not in wanted; returns them."""
+    removed: list[str] = []
     for folder, _, files in os.walk(site, topdown=False):
         rel_folder = os.path.relpath(folder, site)
         for name in files:
             rel = name if rel_folder == "." else f"{rel_folder}/{name}"
             if rel not in wanted:
                 os.unlink(os.path.join(folder, name))
+                removed.append(rel)
         if rel_folder != "." and not os.listdir(folder):
             os.rmdir(folder)
+    return removed
+
+
+def replace_file(site: Path, rel: str, text: str) -> bool:
+    """Atomically replace one page of an existing site; False when it already had these bytes."""
+    path = safe_join(site, rel)
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return True

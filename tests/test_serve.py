@@ -14,9 +14,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
 from conftest import write_files
@@ -104,10 +106,20 @@ def test_classify_each_kind_and_ignore_the_rest(tmp_path: Path) -> None:
     assert classify(r / "templates/article.html", config) is Kind.TEMPLATES
     assert classify(r / "static/style.css", config) is Kind.STATIC
     assert classify(r / "templates", config) is Kind.TEMPLATES  # the folder itself appearing
-    for ignored in ["site/index.html", "site", ".site.new-abc/index.html", ".site.old-12",
-                    "content/.a.md.tmp", "content/a.md~", "content/.a.md.swp", "templates/4913",
-                    "static/.hidden/x.css", "seeds/a.txt", "README.md",
-                    "../elsewhere/content/a.md"]:
+    for ignored in [
+        "site/index.html",
+        "site",
+        ".site.new-abc/index.html",
+        ".site.old-12",
+        "content/.a.md.tmp",
+        "content/a.md~",
+        "content/.a.md.swp",
+        "templates/4913",
+        "static/.hidden/x.css",
+        "seeds/a.txt",
+        "README.md",
+        "../elsewhere/content/a.md",
+    ]:
         assert classify(r / ignored, config) is None, ignored
 
 
@@ -236,13 +248,26 @@ def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
         yield server
 
 
-@pytest.mark.parametrize("path", [
-    "/../etc/passwd", "/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E/x",
-    "/static/..%2f..%2f..%2fetc%2fpasswd", "/static/%2e%2e/%2e%2e/arshif.yml",
-    "/..\\..\\etc\\passwd",
-    "/static%5c..%5c..%5carshif.yml", "//etc/passwd", "/%2fetc%2fpasswd", "/./index.html",
-    "/content/a.md", "/../content/a.md", "/%00", "/%ff%fe",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../etc/passwd",
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/x",
+        "/static/..%2f..%2f..%2fetc%2fpasswd",
+        "/static/%2e%2e/%2e%2e/arshif.yml",
+        "/..\\..\\etc\\passwd",
+        "/static%5c..%5c..%5carshif.yml",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/./index.html",
+        "/content/a.md",
+        "/../content/a.md",
+        "/%00",
+        "/%ff%fe",
+    ],
+)
 def test_paths_outside_the_site_are_refused(shared_server: LiveServer, path: str) -> None:
     status, body = raw_status(shared_server, path)
     assert status in (400, 403, 404), path
@@ -250,7 +275,9 @@ def test_paths_outside_the_site_are_refused(shared_server: LiveServer, path: str
 
 
 def test_site_is_served_under_the_base_url_path(tmp_path: Path) -> None:
-    config = make_config(tmp_path, {"content/a.md": ARTICLE, "arshif.yml": "base_url: https://x.org/archive/\n"})
+    config = make_config(
+        tmp_path, {"content/a.md": ARTICLE, "arshif.yml": "base_url: https://x.org/archive/\n"}
+    )
     with running(config) as server:
         assert server.url.endswith("/archive/")
         for path in ("/", "/archive"):
@@ -321,33 +348,47 @@ def read_event(stream: io.BufferedReader) -> dict[str, object]:
 
 def test_event_stream_announces_each_finished_build(tmp_path: Path) -> None:
     config = make_config(tmp_path, {"content/a.md": ARTICLE})
-    with running(config) as server, urllib.request.urlopen(
-        origin(server) + "/__arshif/events", timeout=10
-    ) as stream:
+    with (
+        running(config) as server,
+        urllib.request.urlopen(origin(server) + "/__arshif/events", timeout=10) as stream,
+    ):
         assert stream.headers["Content-Type"].startswith("text/event-stream")
         first = read_event(stream)
         assert first == {"id": server.id, "epoch": 1, "reload": "page", "error": False}
         server.rebuild([tmp_path / "content/a.md"])
         assert read_event(stream)["epoch"] == 2
         server.rebuild([tmp_path / "static/style.css"])
-        assert read_event(stream) == {"id": server.id, "epoch": 3, "reload": "css", "error": False}
+        event = read_event(stream)
+        assert {k: event[k] for k in ("id", "epoch", "reload", "error")} == {
+            "id": server.id,
+            "epoch": 3,
+            "reload": "css",
+            "error": False,
+        }
+        assert event["paths"] == []  # the stylesheet did not really change
         write_files(tmp_path, {"templates/article.html": BROKEN_TEMPLATE})
         server.rebuild([tmp_path / "templates/article.html"])
         assert read_event(stream)["error"] is True
 
 
-def test_requests_wait_while_a_build_runs(tmp_path: Path) -> None:
+def test_requests_wait_while_the_new_site_goes_in(tmp_path: Path) -> None:
     config = make_config(tmp_path, {"content/a.md": ARTICLE})
     release, started = threading.Event(), threading.Event()
 
-    def slow_build(cfg: SiteConfig) -> BuildReport:
-        started.set()
-        assert release.wait(10)
-        return build(cfg)
+    @contextmanager
+    def slow_gate(gate: Callable[[], AbstractContextManager[object]]) -> Iterator[None]:
+        with gate():  # the server's own gate: requests are held from here on
+            started.set()
+            assert release.wait(10)
+            yield
+
+    def slow_build(cfg: SiteConfig, **options: Any) -> BuildReport:
+        gate = options.pop("gate")
+        return build(cfg, gate=lambda: slow_gate(gate), **options)
 
     with running(config, builder=build) as server:
         server.builder = slow_build
-        write_files(tmp_path, {"content/a.md": ARTICLE.replace("عنوان", "عنوان جديد")})
+        write_files(tmp_path, {"content/a.md": ARTICLE.replace("نص", "نص جديد")})
         builder = threading.Thread(target=server.rebuild, args=([tmp_path / "content/a.md"],))
         builder.start()
         assert started.wait(10)
@@ -356,11 +397,85 @@ def test_requests_wait_while_a_build_runs(tmp_path: Path) -> None:
         reader = threading.Thread(target=lambda: got.append(fetch(page)[2]))
         reader.start()
         reader.join(0.3)
-        assert reader.is_alive() and not got  # held back while the build runs
+        assert reader.is_alive() and not got  # held back while the site is swapped
         release.set()
         builder.join(10)
         reader.join(10)
-        assert got and "عنوان جديد" in got[0]
+        assert got and "نص جديد" in got[0]
+
+
+def test_an_edit_is_previewed_before_the_full_build(tmp_path: Path) -> None:
+    config = make_config(tmp_path, {"content/a.md": ARTICLE, "content/b.md": ARTICLE})
+    seen: list[str] = []
+
+    def spying_build(cfg: SiteConfig, **options: Any) -> BuildReport:
+        page = tmp_path / "site/articles/a/index.html"
+        seen.append(page.read_text(encoding="utf-8") if page.exists() else "")
+        return build(cfg, **options)
+
+    with (
+        running(config, builder=spying_build) as server,
+        urllib.request.urlopen(
+            origin(server) + "/__arshif/events?page=tags/x/index.html", timeout=10
+        ) as stream,
+    ):
+        assert read_event(stream)["epoch"] == 1
+        assert server.open_pages.list() == ["tags/x/index.html"]
+        write_files(tmp_path, {"content/a.md": ARTICLE.replace("عنوان", "عنوان منقح")})
+        seen.clear()
+        server.rebuild([tmp_path / "content/a.md"])
+        assert "عنوان منقح" in seen[0]  # already on the page when the full build started
+        preview = read_event(stream)
+        assert preview["epoch"] == 2 and preview["paths"] == ["articles/a/index.html"]
+        full = read_event(stream)  # settles tags and lists
+        assert full["epoch"] == 3 and "index.html" in full["paths"]  # the home page lists it
+    assert "عنوان منقح" in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_a_template_change_previews_the_open_pages(tmp_path: Path) -> None:
+    config = make_config(
+        tmp_path, {"content/a.md": ARTICLE, "templates/article.html": FIXED_TEMPLATE}
+    )
+    with (
+        running(config) as server,
+        urllib.request.urlopen(
+            origin(server) + "/__arshif/events?page=" + quote("articles/a/index.html"), timeout=10
+        ) as stream,
+    ):
+        read_event(stream)
+        write_files(tmp_path, {"templates/article.html": FIXED_TEMPLATE.replace("h1", "h2")})
+        server.rebuild([tmp_path / "templates/article.html"])
+        assert read_event(stream)["paths"] == ["articles/a/index.html"]  # the preview
+        assert "<h2>عنوان</h2>" in fetch(origin(server) + "/articles/a/")[2]
+        full = read_event(stream)  # the open page already has the bytes: no second reload
+        assert full["epoch"] == 3 and full["paths"] == []
+
+
+def test_new_and_deleted_files_wait_for_the_full_build(tmp_path: Path) -> None:
+    config = make_config(tmp_path, {"content/a.md": ARTICLE, "content/b.md": ARTICLE})
+    with (
+        running(config) as server,
+        urllib.request.urlopen(origin(server) + "/__arshif/events", timeout=10) as stream,
+    ):
+        read_event(stream)
+        (tmp_path / "content/b.md").unlink()
+        server.rebuild([tmp_path / "content/b.md"])
+        event = read_event(stream)  # no preview: one build, which removed the page
+        assert event["epoch"] == 2 and "articles/b/index.html" in event["paths"]
+        assert fetch(origin(server) + "/articles/b/")[0] == 404
+
+
+def test_a_build_made_stale_by_a_newer_change_gives_way(tmp_path: Path) -> None:
+    config = make_config(tmp_path, {"content/a.md": ARTICLE})
+    with running(config) as server:
+        write_files(tmp_path, {"content/a.md": ARTICLE.replace("نص", "نص آخر")})
+        plan = plan_changes([tmp_path / "content/a.md"], config)
+        server._later.append(plan)  # a newer change was previewed while this build ran
+        epoch = server.state.result.epoch
+        server._full(plan, initial=False, gate=server._swap_gate)
+        assert server.state.result.epoch == epoch  # nothing published, the site untouched
+        assert "نص آخر" not in (tmp_path / "site/articles/a/index.html").read_text("utf-8")
+        assert server._next_full(timeout=0) is not None  # its own full build comes next
 
 
 def test_a_build_waits_for_requests_in_flight() -> None:
@@ -418,7 +533,10 @@ def test_serve_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--site", str(tmp_path), "--port", str(port)],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(root)},
     )
     try:

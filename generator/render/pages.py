@@ -93,6 +93,10 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise template_error(exc, template) from exc
 
+    def render_page(self, template: str, path: str, context: dict[str, object]) -> str:
+        """The text of one planned page (the dev server's quick previews)."""
+        return self._render(template, path, **context).text
+
     def _list_pages(
         self, template: str, base: str, slugs: tuple[str, ...], **context: object
     ) -> Iterator[Output]:

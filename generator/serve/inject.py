@@ -29,9 +29,10 @@ def _script_source() -> str:
     return (Path(__file__).with_name("livereload.js")).read_text(encoding="utf-8")
 
 
-def reload_script(result: BuildResult, server_id: str) -> str:
-    """The <script> element that ties a served page to the build it came from."""
-    data = {**result.event(server_id), "events": EVENTS_PATH}
+def reload_script(result: BuildResult, server_id: str, page: str = "") -> str:
+    """The <script> element that ties a served page (its site path) to the build it came from."""
+    data = {**result.event(server_id), "events": EVENTS_PATH, "page": page}
+    data.pop("paths", None)
     attr = html.escape(json.dumps(data), quote=True)
     return f'<script data-arshif-reload data-build="{attr}">\n{_script_source()}</script>\n'
 
@@ -53,9 +54,13 @@ def problems_banner(result: BuildResult) -> str:
     )
 
 
-def inject(page: bytes, result: BuildResult, server_id: str) -> bytes:
-    """The page with the banner and live-reload script added just before </body> (or at the end)."""
-    addition = (problems_banner(result) + reload_script(result, server_id)).encode("utf-8")
+def inject(page: bytes, result: BuildResult, server_id: str, path: str = "") -> bytes:
+    """The page with the banner and live-reload script added just before </body> (or at the end).
+
+    `path` is the page's file in the site: open pages are re-rendered first after a change,
+    and reload only when a build changed their file.
+    """
+    addition = (problems_banner(result) + reload_script(result, server_id, path)).encode("utf-8")
     ends = list(_BODY_END.finditer(page))
     if not ends:
         return page + addition

@@ -1,6 +1,7 @@
 // Arshif live reload: injected into HTML as it is served (never written into site/).
-// Listens for finished builds over server-sent events; reloads the page, or only swaps
-// stylesheets when nothing but CSS changed.
+// Listens for finished builds over server-sent events; reloads the page when a build changed
+// its file (or when the build does not say which files changed), only swaps stylesheets when
+// nothing but CSS changed, and tells the server which page is open so it is rebuilt first.
 (function () {
   "use strict";
   var served = JSON.parse(document.currentScript.dataset.build);
@@ -22,10 +23,16 @@
       swapStylesheets(build.epoch);
       return;
     }
+    var mine = !build.paths || build.paths.indexOf(served.page) >= 0;
+    if (!mine && !build.error && !served.error) {
+      served.epoch = build.epoch;  // this page's file is unchanged: nothing to reload
+      return;
+    }
     location.reload();
   }
   if (!window.EventSource) return;
-  var source = new EventSource(served.events);
+  var events = served.events + (served.page ? "?page=" + encodeURIComponent(served.page) : "");
+  var source = new EventSource(events);
   source.addEventListener("build", onBuild);
   window.addEventListener("pagehide", function () { source.close(); });
 })();

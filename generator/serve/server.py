@@ -19,33 +19,54 @@ import socketserver
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from generator.build import BuildReport, build
+from generator.build import BuildReport, Snapshot, build
 from generator.config import SiteConfig, load_config
+from generator.errors import ArshifError
 from generator.serve.inject import EVENTS_PATH, error_page, inject
-from generator.serve.plan import Plan, full_plan, plan_changes
+from generator.serve.plan import Kind, Plan, full_plan, plan_changes
+from generator.serve.quick import quick_preview
 from generator.serve.state import BuildFailure, BuildResult, BuildState
 from generator.serve.watch import ChangeQueue, Clock, OwnWrites, Watcher
+from generator.write import replace_file
 
-Builder = Callable[[SiteConfig], BuildReport]
+# builder(config, gate=..., snapshot=...): the core's build() or a stand-in for tests
+Builder = Callable[..., BuildReport]
 
 _TEXT_TYPES = {
-    ".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript",
-    ".xml": "application/xml", ".txt": "text/plain", ".json": "application/json",
-    ".svg": "image/svg+xml", ".webmanifest": "application/manifest+json", ".md": "text/markdown",
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+    ".md": "text/markdown",
 }
 _BINARY_TYPES = {
-    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-    ".webp": "image/webp", ".avif": "image/avif", ".ico": "image/x-icon", ".woff2": "font/woff2",
-    ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf", ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".pdf": "application/pdf",
 }
 _HTML = "text/html; charset=utf-8"
 _HEARTBEAT_SECONDS = 15.0
@@ -60,15 +81,23 @@ def content_type(path: Path) -> str:
     return _BINARY_TYPES.get(suffix) or guessed or "application/octet-stream"
 
 
-def default_builder(config: SiteConfig) -> BuildReport:
+def default_builder(config: SiteConfig, **options: Any) -> BuildReport:
     """The core's whole build, importing seeds/ first."""
-    return build(config, import_seeds=True)
+    return build(config, import_seeds=True, **options)
 
 
-def preview_builder(config: SiteConfig) -> BuildReport:
+def preview_builder(config: SiteConfig, **options: Any) -> BuildReport:
     """A build without the search index: Pagefind re-reads the whole site on every run, which
     would add seconds to each save; `arshif serve --search` keeps it."""
-    return build(dataclasses.replace(config, search=False), import_seeds=True)
+    return build(dataclasses.replace(config, search=False), import_seeds=True, **options)
+
+
+class Superseded(ArshifError):
+    """A newer change arrived while a build ran: its result is stale, and another build follows."""
+
+
+# More changed paths than this and open pages simply reload (the event stays small).
+_MAX_EVENT_PATHS = 500
 
 
 @dataclass(frozen=True)
@@ -131,7 +160,7 @@ class Site:
         with self.live.state.reading() as result:
             if not decoded.startswith(base):
                 return self._not_found(result)
-            rel = [p for p in decoded[len(base):].split("/") if p]
+            rel = [p for p in decoded[len(base) :].split("/") if p]
             return self._file(raw, rel, result)
 
     def _file(self, raw: str, rel: list[str], result: BuildResult) -> Response:
@@ -154,7 +183,9 @@ class Site:
         """A file as it is on disk; HTML gets the live-reload script added."""
         body = file.read_bytes()
         if file.suffix == ".html":
-            body = inject(body, result, self.live.id)
+            root = self.live.config.path("output")
+            rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else ""
+            body = inject(body, result, self.live.id, rel)
         return Response(status, body, {"Content-Type": content_type(file)})
 
     def _not_found(self, result: BuildResult) -> Response:
@@ -236,29 +267,80 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"retry: 1000\n\n")
             result: BuildResult | None = live.state.result
             epoch = -1
-            while not live.state.closing:
-                if result is None:
-                    self.wfile.write(b": ping\n\n")  # finds out when the browser has gone
-                else:
-                    data = json.dumps(result.event(live.id))
-                    self.wfile.write(f"event: build\ndata: {data}\n\n".encode())
-                    epoch = result.epoch
-                self.wfile.flush()
-                result = live.state.wait_newer(epoch, live.heartbeat)
+            query = parse_qs(urlsplit(self.path).query)
+            page = query.get("page", [""])[0]
+            with live.open_pages.open(page):
+                self._stream(result, epoch)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+    def _stream(self, result: BuildResult | None, epoch: int) -> None:
+        """Send each new build until the browser goes or the server stops."""
+        live = self.server.live
+        while not live.state.closing:
+            if result is None:
+                self.wfile.write(b": ping\n\n")  # finds out when the browser has gone
+            else:
+                data = json.dumps(result.event(live.id), ensure_ascii=False)
+                self.wfile.write(f"event: build\ndata: {data}\n\n".encode())
+                epoch = result.epoch
+            self.wfile.flush()
+            result = live.state.wait_newer(epoch, live.heartbeat)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the terminal for build output, not one line per request."""
 
 
+class OpenPages:
+    """The site pages browsers have open (their live-reload streams say which), counted."""
+
+    def __init__(self) -> None:
+        self._pages: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def open(self, page: str | None) -> Iterator[None]:
+        """Count a page as open while its event stream is connected."""
+        if page:
+            with self._lock:
+                self._pages[page] += 1
+        try:
+            yield
+        finally:
+            if page:
+                with self._lock:
+                    self._pages[page] -= 1
+                    if self._pages[page] <= 0:
+                        del self._pages[page]
+
+    def list(self) -> list[str]:
+        """Open pages, most watched first."""
+        with self._lock:
+            return [page for page, _ in self._pages.most_common()]
+
+
 class LiveServer:
-    """The HTTP server, the watcher, and the build loop of one site."""
+    """The HTTP server, the watcher, and the build loop of one site.
+
+    A change is handled in two steps. First a quick preview re-renders the pages it shows at
+    once (the edited articles and the pages open in a browser) against the last archive, and
+    open pages reload. Then the full incremental build settles every index page; requests are
+    served the last complete site meanwhile and wait only while the new one is put in place.
+    With `run()`, previews come from their own thread, so the next save previews at once
+    even while a full build runs; that build, now stale, gives way to the next one.
+    """
 
     def __init__(
-        self, config: SiteConfig, host: str = "127.0.0.1", port: int = 8000, *,
-        builder: Builder = default_builder, clock: Clock = time.monotonic, delay: float = 0.15,
-        watch: bool = True, out: TextIO | None = None,
+        self,
+        config: SiteConfig,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        *,
+        builder: Builder = default_builder,
+        clock: Clock = time.monotonic,
+        delay: float = 0.15,
+        watch: bool = True,
+        out: TextIO | None = None,
     ) -> None:
         self.config = config
         self.builder = builder
@@ -268,6 +350,10 @@ class LiveServer:
         self.state = BuildState()
         self.queue = ChangeQueue(delay, clock)
         self.own = OwnWrites()
+        self.open_pages = OpenPages()
+        self.snapshot: Snapshot | None = None  # the last full build's archive, for previews
+        self._later: list[Plan] = []  # previewed changes waiting for their full build
+        self._later_cond = threading.Condition()
         self.httpd = _HTTPServer((host, port), self)  # binds now: a busy port fails here
         self.watcher = Watcher(config, self.queue) if watch else None
         self._thread: threading.Thread | None = None
@@ -290,37 +376,110 @@ class LiveServer:
             self.watcher.start()
 
     def rebuild(self, changed: Collection[Path] | None = None) -> Plan:
-        """Rebuild for these changed paths (everything when None); returns the plan it followed."""
+        """Preview, then fully rebuild, for these changed paths (everything when None).
+
+        Returns the plan it followed. Synchronous: `run()` splits the two steps across threads.
+        """
         if changed is None:
             plan = full_plan(self.config)
+            with self.state.writing():  # the very first build: requests wait for it
+                self._full(plan, initial=True, gate=_no_gate)
         else:
             plan = plan_changes(self.own.drop_own(changed), self.config)
-        if plan.empty:
-            return plan
-        with self.state.writing():
-            result = self._build(plan, initial=changed is None)
-            self.state.publish(result)
-        if self.watcher is not None:
-            self.watcher.refresh(self.config)  # folders may have appeared, or the config moved them
+            if not plan.empty:
+                self._preview(plan)
+                self._full(plan, initial=False, gate=self._swap_gate)
         return plan
 
-    def _build(self, plan: Plan, initial: bool) -> BuildResult:
-        """Run the build for a plan and describe its outcome as the next epoch."""
-        epoch = self.state.result.epoch + 1
+    def _preview(self, plan: Plan, defer: bool = False) -> None:
+        """Quick-render the pages the change shows first; with defer, queue its full build."""
+        snapshot, start = self.snapshot, time.perf_counter()
+        with self.state.writing():
+            if defer:  # queued inside the gate, so a running full build sees it before swapping
+                with self._later_cond:
+                    self._later.append(plan)
+                    self._later_cond.notify_all()
+            current = self.state.result
+            if snapshot is None or snapshot.config is not self.config or current.failure:
+                return  # no archive yet, or an error page showing: the full build decides
+            site = self.config.path("output")
+            try:
+                changed = quick_preview(
+                    snapshot, plan, self.open_pages.list(), lambda p, t: replace_file(site, p, t)
+                )
+            except Exception as exc:  # a template error and the like: the full build reports it
+                self._say(f"preview skipped: {BuildFailure.from_exception(exc).line_text()}")
+                return
+            if changed:
+                seconds = time.perf_counter() - start
+                epoch = self.state.result.epoch + 1
+                self.state.publish(
+                    dataclasses.replace(
+                        current, epoch=epoch, reload="page", paths=tuple(changed), seconds=seconds
+                    )
+                )
+                self._say(f"preview {epoch}: {len(changed)} pages in {seconds * 1000:.0f} ms")
+
+    @contextmanager
+    def _swap_gate(self) -> Iterator[None]:
+        """Requests wait while the new site goes in; a build a newer change made stale gives way."""
+        with self.state.writing():
+            if self._has_later():
+                raise Superseded("a newer change arrived")
+            yield
+
+    def _has_later(self) -> bool:
+        """Whether changes are waiting for a full build."""
+        with self._later_cond:
+            return bool(self._later)
+
+    def _full(
+        self, plan: Plan, initial: bool, gate: Callable[[], AbstractContextManager[object]]
+    ) -> None:
+        """Run the whole (incremental) build and publish its outcome as the next epoch."""
         start = time.perf_counter()
+        needs_archive = self.snapshot is None or bool(
+            set(plan.changes) & {Kind.CONTENT, Kind.SEEDS, Kind.CONFIG}
+        )
         try:
             if plan.full and not initial:
                 self.config = load_config(self.config.root)
-            report = self.builder(self.config)
+            report = self.builder(self.config, gate=gate, snapshot=needs_archive)
+        except Superseded:
+            self._say(f"build ({plan.describe()}) superseded by a newer change")
+            return
         except Exception as exc:  # any failure is shown in the browser; the server stays up
             failure = BuildFailure.from_exception(exc)
+            epoch = self.state.result.epoch + 1
             self._say(f"build {epoch} failed: {failure.line_text()}")
-            return BuildResult(epoch, "page", failure, seconds=time.perf_counter() - start)
+            self.state.publish(
+                BuildResult(epoch, "page", failure, seconds=time.perf_counter() - start)
+            )
+            return
+        finally:
+            if self.watcher is not None:
+                self.watcher.refresh(self.config)  # folders may have appeared, or moved
+        if report.snapshot is not None:
+            self.snapshot = report.snapshot
+        self._publish(report, plan, initial, time.perf_counter() - start)
+
+    def _publish(self, report: BuildReport, plan: Plan, initial: bool, seconds: float) -> None:
+        """Announce a finished build: how open pages refresh, and which of them changed."""
         if report.imported is not None:
             written = report.imported.created + report.imported.updated
             self.own.record(self.config.root / rel for rel in written)
-        seconds = time.perf_counter() - start
         skipped = tuple(p.message for p in report.log.problems if p.fatal)
+        changed = report.changed
+        paths = None if changed is None or len(changed) > _MAX_EVENT_PATHS else tuple(changed)
+        if report.unchanged:
+            paths = ()
+        if initial or self.state.result.failure is not None:
+            paths = None  # every open page reloads
+        epoch = self.state.result.epoch + 1
+        result = BuildResult(
+            epoch, plan.reload, None, skipped, report.log.warnings, seconds, paths=paths
+        )
+        self.state.publish(result)
         what = "all" if initial else plan.describe()
         self._say(
             f"build {epoch} ({what}): {report.articles} articles, {report.pages} files"
@@ -328,14 +487,40 @@ class LiveServer:
         )
         for line in skipped[:5]:
             self._say(f"  skipped: {line}")
-        return BuildResult(epoch, plan.reload, None, skipped, report.log.warnings, seconds)
 
-    def run(self) -> None:
-        """Rebuild whenever a debounced batch of changes arrives, until stopped."""
+    def _watch_previews(self) -> None:
+        """The preview thread: each debounced batch is previewed, then queued for a full build."""
         while not self.state.closing:
             batch = self.queue.wait(timeout=0.5)
             if batch:
-                self.rebuild(batch)
+                plan = plan_changes(self.own.drop_own(batch), self.config)
+                if not plan.empty:
+                    self._preview(plan, defer=True)
+
+    def _next_full(self, timeout: float) -> Plan | None:
+        """All previewed changes waiting for a full build, as one plan (None when none came)."""
+        with self._later_cond:
+            self._later_cond.wait_for(lambda: bool(self._later), timeout)
+            plans, self._later = self._later, []
+        if not plans:
+            return None
+        return plan_changes(
+            (p for plan in plans for ps in plan.changes.values() for p in ps), self.config
+        )
+
+    def run(self) -> None:
+        """Preview and rebuild whenever a debounced batch of changes arrives, until stopped."""
+        previews = threading.Thread(target=self._watch_previews, name="arshif-preview")
+        previews.start()
+        try:
+            while not self.state.closing:
+                plan = self._next_full(timeout=0.5)
+                if plan is not None and not plan.empty:
+                    self._full(plan, initial=False, gate=self._swap_gate)
+        finally:
+            self.state.close()
+            self.queue.close()
+            previews.join(timeout=5)
 
     def stop(self) -> None:
         """Stop watching, end event streams, shut the HTTP server down and wait for its thread."""
@@ -351,6 +536,12 @@ class LiveServer:
     def _say(self, line: str) -> None:
         """One line on the terminal."""
         print(line, file=self.out, flush=True)
+
+
+@contextmanager
+def _no_gate() -> Iterator[None]:
+    """The first build already holds the whole site back from requests."""
+    yield
 
 
 def bind_error(exc: OSError, host: str, port: int) -> str:

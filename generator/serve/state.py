@@ -51,11 +51,17 @@ class BuildResult:
     skipped: tuple[str, ...] = ()  # inputs the build skipped (bad front matter …), shown on pages
     warnings: int = 0
     seconds: float = 0.0
+    paths: tuple[str, ...] | None = None  # site files that changed; None: any may have
 
     def event(self, server_id: str) -> dict[str, object]:
         """What the live-reload endpoint sends about this build."""
         error = self.failure is not None
-        return {"id": server_id, "epoch": self.epoch, "reload": self.reload, "error": error}
+        event: dict[str, object] = {
+            "id": server_id, "epoch": self.epoch, "reload": self.reload, "error": error
+        }
+        if self.paths is not None:
+            event["paths"] = list(self.paths)
+        return event
 
 
 @dataclass
