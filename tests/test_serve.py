@@ -433,11 +433,13 @@ def test_an_edit_is_previewed_before_the_full_build(tmp_path: Path) -> None:
 
 
 def test_a_template_change_previews_the_open_pages(tmp_path: Path) -> None:
+    from generator.serve.server import preview_builder  # what `arshif serve` uses
+
     config = make_config(
         tmp_path, {"content/a.md": ARTICLE, "templates/article.html": FIXED_TEMPLATE}
     )
     with (
-        running(config) as server,
+        running(config, builder=preview_builder) as server,
         urllib.request.urlopen(
             origin(server) + "/__arshif/events?page=" + quote("articles/a/index.html"), timeout=10
         ) as stream,

@@ -352,6 +352,7 @@ class LiveServer:
         self.own = OwnWrites()
         self.open_pages = OpenPages()
         self.snapshot: Snapshot | None = None  # the last full build's archive, for previews
+        self._snapshot_of: SiteConfig | None = None  # the config that build was asked for
         self._later: list[Plan] = []  # previewed changes waiting for their full build
         self._later_cond = threading.Condition()
         self.httpd = _HTTPServer((host, port), self)  # binds now: a busy port fails here
@@ -393,14 +394,14 @@ class LiveServer:
 
     def _preview(self, plan: Plan, defer: bool = False) -> None:
         """Quick-render the pages the change shows first; with defer, queue its full build."""
-        snapshot, start = self.snapshot, time.perf_counter()
+        snapshot, of, start = self.snapshot, self._snapshot_of, time.perf_counter()
         with self.state.writing():
             if defer:  # queued inside the gate, so a running full build sees it before swapping
                 with self._later_cond:
                     self._later.append(plan)
                     self._later_cond.notify_all()
             current = self.state.result
-            if snapshot is None or snapshot.config is not self.config or current.failure:
+            if snapshot is None or of is not self.config or current.failure:
                 return  # no archive yet, or an error page showing: the full build decides
             site = self.config.path("output")
             try:
@@ -460,7 +461,7 @@ class LiveServer:
             if self.watcher is not None:
                 self.watcher.refresh(self.config)  # folders may have appeared, or moved
         if report.snapshot is not None:
-            self.snapshot = report.snapshot
+            self.snapshot, self._snapshot_of = report.snapshot, self.config
         self._publish(report, plan, initial, time.perf_counter() - start)
 
     def _publish(self, report: BuildReport, plan: Plan, initial: bool, seconds: float) -> None:
