@@ -175,10 +175,51 @@ def report_full_builds(log: str) -> None:
         print(f"quick preview (server side): median {statistics.median(previews) * 1000:.0f} ms")
 
 
+def hugo_latency(root: Path, article: Path, runs: int) -> list[float] | None:
+    """The same title edit through `hugo server` (minimal templates, the same content/ files)."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.peers import prepare_hugo
+
+    command = prepare_hugo(root, root / "peers")
+    hugo, site = command[0], command[command.index("-s") + 1]
+    port = free_port()
+    proc = subprocess.Popen(
+        [hugo, "server", "-s", site, "--bind", "127.0.0.1", "--port", str(port), "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/{quote(article.stem)}/"
+    try:
+        print(f"hugo server: first build served after {wait_until_served(url):.1f}s")
+        original = article.read_text(encoding="utf-8")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url, timeout=600_000)
+            times: list[float] = []
+            for i in range(runs):
+                value = f"hugo-{i}-{time.time_ns() % 100000}"
+                start = time.perf_counter()
+                article.write_text(with_title(original, value), encoding="utf-8")
+                page.wait_for_function(
+                    "v => document.querySelector('h1')?.innerText === v", arg=value,
+                    timeout=600_000,
+                )
+                times.append(time.perf_counter() - start)
+                print(f"  hugo title {i + 1}/{runs}: {times[-1]:.3f}s", flush=True)
+                time.sleep(1.0)  # let hugo finish the rest of its rebuild
+            browser.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build the corpus site, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--hugo", action="store_true", help="also time `hugo server` (bench extra)")
     args = parser.parse_args(argv)
     if not CORPUS.is_dir():
         print(f"the shared corpus is not at {CORPUS}", file=sys.stderr)
@@ -197,12 +238,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no-change rebuild: median {statistics.median(rebuilds):.2f}s of 3 "
               f"({report.articles} articles, {report.pages} files; last: {phases})")
         content, templ = browser_latency(root, article, args.runs)
+        hugo = hugo_latency(root, article, args.runs) if args.hugo else None
     print(f"content edit → browser shows it: median {statistics.median(content):.2f}s "
           f"(min {min(content):.2f}, max {max(content):.2f}, n={len(content)})")
     print(f"template edit → browser shows it: median {statistics.median(templ):.2f}s "
           f"(min {min(templ):.2f}, max {max(templ):.2f}, n={len(templ)})")
     median = statistics.median(rebuilds)
     print(f"no-change rebuild (full build(), in process): median {median:.2f}s")
+    if hugo:
+        print(f"hugo server, content edit → browser shows it: median "
+              f"{statistics.median(hugo):.2f}s (min {min(hugo):.2f}, max {max(hugo):.2f})")
     return 0
 
 

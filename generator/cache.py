@@ -24,7 +24,7 @@ from generator.content.model import Article
 from generator.errors import Problem, ProblemLog, SourceError
 
 CACHE_DIR = ".arshif-cache"
-_FORMAT = 1  # bump when the pickled shapes change
+_FORMAT = 2  # bump when the pickled shapes change
 _PACKAGE = Path(__file__).resolve().parent
 
 

@@ -67,10 +67,12 @@ def paginate(
 class Renderer:
     """Renders every page of one archive with one Jinja environment."""
 
-    def __init__(self, archive: Archive, config: SiteConfig) -> None:
+    def __init__(
+        self, archive: Archive, config: SiteConfig, env: jinja2.Environment | None = None
+    ) -> None:
         self.archive = archive
         self.config = config
-        self.env = environment(config)
+        self.env = env if env is not None else environment(config)
         self.fmt = Formatter(config)
 
     def term(self, kind: str, value: str) -> Term | None:

@@ -96,7 +96,7 @@ def error_page(result: BuildResult, root: Path, server_id: str) -> bytes:
     where = html.escape(failure.where())
     detail = f"<pre>{html.escape(failure.detail)}</pre>\n" if failure.detail else ""
     body = (
-        "<!doctype html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!doctype html>\n<html lang="en" dir="ltr">\n<head>\n<meta charset="utf-8">\n'
         "<title>Build error · arshif</title>\n"
         "<style>body{font:16px/1.5 system-ui,sans-serif;margin:2rem;color:#1d1d1f}"
         "h1{color:#b00020;font-size:1.4rem}pre{background:#f6f6f6;padding:1rem;overflow:auto}"

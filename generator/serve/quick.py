@@ -17,11 +17,14 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+import jinja2
+
 from generator.build import Snapshot
 from generator.content.load import article_from_text
 from generator.content.model import Article
 from generator.errors import SourceError
 from generator.parallel import Job
+from generator.render.env import environment
 from generator.render.pages import Renderer, article_path
 from generator.serve.plan import Kind, Plan
 
@@ -62,8 +65,35 @@ def _context(job: Job, edited: Mapping[str, Article]) -> dict[str, object]:
     return {k: _swapped(v, edited) for k, v in job.context.items()}
 
 
+class Previewer:
+    """Quick previews of one snapshot's site, with one Jinja environment kept between them.
+
+    Jinja checks each template's file on use and recompiles only the changed ones, so a
+    preview after a template edit compiles that template alone.
+    """
+
+    def __init__(self) -> None:
+        self._env: tuple[object, jinja2.Environment] | None = None
+
+    def env(self, snapshot: Snapshot) -> jinja2.Environment:
+        """The environment for the snapshot's config (made anew when the config changes)."""
+        if self._env is None or self._env[0] is not snapshot.config:
+            self._env = (snapshot.config, environment(snapshot.config))
+        return self._env[1]
+
+    def preview(
+        self, snapshot: Snapshot, plan: Plan, open_pages: Iterable[str], write: Write
+    ) -> list[str] | None:
+        """quick_preview with the kept environment."""
+        return quick_preview(snapshot, plan, open_pages, write, self.env(snapshot))
+
+
 def quick_preview(
-    snapshot: Snapshot, plan: Plan, open_pages: Iterable[str], write: Write
+    snapshot: Snapshot,
+    plan: Plan,
+    open_pages: Iterable[str],
+    write: Write,
+    env: jinja2.Environment | None = None,
 ) -> list[str] | None:
     """Re-render the pages a change shows first and write them; the paths whose bytes changed.
 
@@ -75,7 +105,8 @@ def quick_preview(
     if edited is None:
         return None
     articles = {**snapshot.archive.articles, **edited}
-    renderer = Renderer(dataclasses.replace(snapshot.archive, articles=articles), snapshot.config)
+    archive = dataclasses.replace(snapshot.archive, articles=articles)
+    renderer = Renderer(archive, snapshot.config, env)
     wanted = [article_path(slug) + "index.html" for slug in edited]
     wanted += list(open_pages)[:MAX_OPEN_PAGES]
     changed: list[str] = []

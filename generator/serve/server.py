@@ -34,7 +34,7 @@ from generator.config import SiteConfig, load_config
 from generator.errors import ArshifError
 from generator.serve.inject import EVENTS_PATH, error_page, inject
 from generator.serve.plan import Kind, Plan, full_plan, plan_changes
-from generator.serve.quick import quick_preview
+from generator.serve.quick import Previewer
 from generator.serve.state import BuildFailure, BuildResult, BuildState
 from generator.serve.watch import ChangeQueue, Clock, OwnWrites, Watcher
 from generator.write import replace_file
@@ -338,7 +338,7 @@ class LiveServer:
         *,
         builder: Builder = default_builder,
         clock: Clock = time.monotonic,
-        delay: float = 0.15,
+        delay: float = 0.05,  # long enough to merge an editor's write-and-rename
         watch: bool = True,
         out: TextIO | None = None,
     ) -> None:
@@ -353,6 +353,7 @@ class LiveServer:
         self.open_pages = OpenPages()
         self.snapshot: Snapshot | None = None  # the last full build's archive, for previews
         self._snapshot_of: SiteConfig | None = None  # the config that build was asked for
+        self._previewer = Previewer()
         self._later: list[Plan] = []  # previewed changes waiting for their full build
         self._later_cond = threading.Condition()
         self.httpd = _HTTPServer((host, port), self)  # binds now: a busy port fails here
@@ -405,7 +406,7 @@ class LiveServer:
                 return  # no archive yet, or an error page showing: the full build decides
             site = self.config.path("output")
             try:
-                changed = quick_preview(
+                changed = self._previewer.preview(
                     snapshot, plan, self.open_pages.list(), lambda p, t: replace_file(site, p, t)
                 )
             except Exception as exc:  # a template error and the like: the full build reports it

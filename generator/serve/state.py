@@ -57,7 +57,10 @@ class BuildResult:
         """What the live-reload endpoint sends about this build."""
         error = self.failure is not None
         event: dict[str, object] = {
-            "id": server_id, "epoch": self.epoch, "reload": self.reload, "error": error
+            "id": server_id,
+            "epoch": self.epoch,
+            "reload": self.reload,
+            "error": error,
         }
         if self.paths is not None:
             event["paths"] = list(self.paths)
