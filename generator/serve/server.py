@@ -70,6 +70,7 @@ _BINARY_TYPES = {
 }
 _HTML = "text/html; charset=utf-8"
 _HEARTBEAT_SECONDS = 15.0
+_SETTLE_SECONDS = 0.3  # between a preview and the full build that follows it
 
 
 def content_type(path: Path) -> str:
@@ -347,6 +348,7 @@ class LiveServer:
         self.out = out if out is not None else sys.stderr
         self.id = secrets.token_hex(6)  # a page can tell a restarted server from its own
         self.heartbeat = _HEARTBEAT_SECONDS
+        self.settle = _SETTLE_SECONDS
         self.state = BuildState()
         self.queue = ChangeQueue(delay, clock)
         self.own = OwnWrites()
@@ -500,9 +502,14 @@ class LiveServer:
                     self._preview(plan, defer=True)
 
     def _next_full(self, timeout: float) -> Plan | None:
-        """All previewed changes waiting for a full build, as one plan (None when none came)."""
+        """All previewed changes waiting for a full build, as one plan (None when none came).
+
+        Once a change is waiting, we give the browser a moment to fetch its preview before
+        the build takes every core, and gather any save that follows meanwhile.
+        """
         with self._later_cond:
-            self._later_cond.wait_for(lambda: bool(self._later), timeout)
+            if self._later_cond.wait_for(lambda: bool(self._later), timeout):
+                self._later_cond.wait_for(lambda: self.state.closing, self.settle)
             plans, self._later = self._later, []
         if not plans:
             return None
