@@ -56,6 +56,9 @@ class Formatter:
 
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
+        self._base = config.base_path
+        self._urls: dict[str, str] = {}  # pages link the same few thousand paths many times
+        self._dates: dict[datetime, str] = {}
 
     def digits(self, value: object) -> str:
         """Text with Western digits turned Arabic-Indic when configured."""
@@ -75,6 +78,13 @@ class Formatter:
         """A date shown in the configured calendar(s); 'بدون تاريخ' when unknown."""
         if when is None:
             return "بدون تاريخ"
+        shown = self._dates.get(when)
+        if shown is None:
+            shown = self._dates[when] = self._date(when)
+        return shown
+
+    def _date(self, when: datetime) -> str:
+        """date() for a known date, uncached."""
         if self.config.calendar == "hijri":
             return self.hijri(when)
         if self.config.calendar == "both":
@@ -87,7 +97,10 @@ class Formatter:
 
     def url(self, path: str) -> str:
         """A site-internal link under base_url, percent-encoded (path given without leading '/')."""
-        return quote(self.config.base_path + path.lstrip("/"), safe="/#?=&")
+        found = self._urls.get(path)
+        if found is None:
+            found = self._urls[path] = quote(self._base + path.lstrip("/"), safe="/#?=&")
+        return found
 
     def feed_id(self, path: str) -> str:
         """A permanent Atom id: the full URL, or a URN when base_url names no host."""
