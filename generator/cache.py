@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import marshal
 import os
 import pickle
 import re
@@ -258,6 +259,9 @@ class Fingerprints:
     def _canon_container(self, value: object) -> object:
         """Canonical form of containers and dataclasses."""
         if isinstance(value, list | tuple):
+            flat = _flat_digest(value)
+            if flat is not None:
+                return ("m", flat)
             return tuple(self.canon(v) for v in value)
         if isinstance(value, dict):
             return ("d", tuple((self.canon(k), self.canon(v)) for k, v in value.items()))
@@ -281,6 +285,22 @@ class Fingerprints:
             return found
         # repr, not pickle: pickle's output depends on which equal objects happen to be shared
         return digest(repr(tuple(self.canon(v) for v in values)))
+
+
+def _flat_digest(value: list[object] | tuple[object, ...]) -> str | None:
+    """A digest of a list or tuple of plain scalars (str, int, float, bool, None), else None.
+
+    Terms and pages carry long tuples of slugs; marshal serialises them in C. Format 2 is the
+    last one without back-references, so equal values always give equal bytes (newer formats,
+    like pickle, depend on which equal objects happen to be shared).
+    """
+    scalars = _SCALARS
+    if not value or not all(type(v) in scalars for v in value):
+        return None  # nested values (sets among them) need canon's care
+    return digest(marshal.dumps(value, 2))  # type: ignore[arg-type]  # scalars, checked above
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def replay_problems(log: ProblemLog, problems: list[Problem]) -> None:
