@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +26,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Derived data (the word lexicon) goes to a folder of this run, not the user's own cache."""
+    if "ARSHIF_CACHE_DIR" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="arshif-test-cache-")
+        os.environ["ARSHIF_CACHE_DIR"] = folder  # subprocesses (arshif serve) inherit it
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
 
 needs_corpus = pytest.mark.skipif(
     not CORPUS.is_dir(),
