@@ -1,7 +1,10 @@
 // Arshif live reload: injected into HTML as it is served (never written into site/).
-// Listens for finished builds over server-sent events; reloads the page when a build changed
-// its file (or when the build does not say which files changed), only swaps stylesheets when
-// nothing but CSS changed, and tells the server which page is open so it is rebuilt first.
+// Listens for finished builds over server-sent events and tells the server which page is open
+// (so a change re-renders it first). When a build changed this page's file (or does not say
+// which files changed), the page is fetched again and its body swapped in place: the
+// stylesheets stay loaded and the scroll position is kept. Anything more (a changed <head>,
+// an error page, a restarted server) reloads the whole page; a change to nothing but CSS
+// only swaps the stylesheets.
 (function () {
   "use strict";
   var served = JSON.parse(document.currentScript.dataset.build);
@@ -14,21 +17,55 @@
       links[i].href = url.pathname + url.search;
     }
   }
+  var LOADED = 'link[rel~="stylesheet"], script[src]';  // what a swap must not fetch again
+  function loaded(head) {
+    return Array.prototype.map.call(head.querySelectorAll(LOADED), function (el) {
+      return el.outerHTML;
+    }).join("\n");
+  }
+  function swapHead(head) {
+    Array.prototype.slice.call(document.head.children).forEach(function (el) {
+      if (!el.matches(LOADED)) el.remove();
+    });
+    Array.prototype.slice.call(head.children).forEach(function (el) {
+      if (!el.matches(LOADED)) document.head.appendChild(document.adoptNode(el));
+    });
+  }
+  function swapPage(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var script = doc.querySelector("script[data-arshif-reload]");
+    var next = script && JSON.parse(script.dataset.build);
+    if (!next || next.id !== served.id || next.error || served.error ||
+        loaded(doc.head) !== loaded(document.head)) {
+      location.reload();  // other stylesheets or scripts, an error: start afresh
+      return;
+    }
+    swapHead(doc.head);
+    document.body.replaceWith(document.adoptNode(doc.body));
+    served.epoch = Math.max(served.epoch, next.epoch);
+  }
+  function refresh() {
+    fetch(location.href, { cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(swapPage)
+      .catch(function () { location.reload(); });
+  }
   function onBuild(event) {
     var build = JSON.parse(event.data);
     if (build.id !== served.id) { location.reload(); return; }  // a restarted server
     if (build.epoch <= served.epoch) return;
-    if (build.reload === "css" && !build.error && !served.error) {
+    if (build.error || served.error) { location.reload(); return; }
+    if (build.reload === "css") {
       served.epoch = build.epoch;
       swapStylesheets(build.epoch);
       return;
     }
     var mine = !build.paths || build.paths.indexOf(served.page) >= 0;
-    if (!mine && !build.error && !served.error) {
-      served.epoch = build.epoch;  // this page's file is unchanged: nothing to reload
-      return;
-    }
-    location.reload();
+    served.epoch = build.epoch;
+    if (mine) refresh();  // else this page's file is unchanged: nothing to do
   }
   if (!window.EventSource) return;
   var events = served.events + (served.page ? "?page=" + encodeURIComponent(served.page) : "");
