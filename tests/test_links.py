@@ -53,3 +53,9 @@ def test_near_misses_are_not_linked() -> None:
     assert INDEX.find("روسيا تريد ليّ ذراع تركيا في سوريا") is None
     assert INDEX.find("قره باغ") is None
     assert INDEX.find("") is None
+
+
+def test_titles_without_a_word_are_skipped_not_fatal() -> None:
+    index = TitleIndex([art("dots", "، . ! ؟"), art("mark", "ـ"), art("real", "مقتل 7 أشخاص")])
+    assert index.find("، . ! ؟") is None
+    assert index.find("مقتل 7 أشخاص") == "real"

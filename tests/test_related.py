@@ -161,3 +161,22 @@ def test_words_count_by_saturating_frequency() -> None:
     much = Article(slug="much", path="m.md", title="الزلزال", body="الزلزال الزلزال الفيضان")
     once = Article(slug="once", path="o.md", title="البركان", body="الفيضان الثلوج")
     assert related([q, much, once, *filler], {}, cfg)["q"][0] == "much"
+
+
+def test_a_shared_analysis_changes_nothing() -> None:
+    """build_archive hands every step one analysis; the result equals a fresh one per step."""
+    from generator.index.analysis import analyse
+
+    cfg = GroupingConfig()
+    arts = [
+        Article(slug=f"a{i}", path=f"a{i}.md", title=title, body=body)
+        for i, (title, body) in enumerate(
+            [
+                ("افتتاح مستشفى جديد في الخرج", "أعلنت وزارة الصحة افتتاح مستشفى جديد في الخرج."),
+                ("مستشفى الخرج الجديد", "افتتحت وزارة الصحة مستشفى الخرج الجديد بسعة كبيرة."),
+                ("أمطار على الرياض", "هطلت أمطار غزيرة على الرياض وضواحيها اليوم."),
+            ]
+        )
+    ]
+    tags = {a.slug: ["الصحة"] for a in arts}
+    assert related(arts, tags, cfg, analysis=analyse(arts, cfg)) == related(arts, tags, cfg)

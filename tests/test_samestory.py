@@ -93,3 +93,25 @@ def test_a_shared_template_under_unrelated_headlines_is_not_one_story() -> None:
         art("b", "تنفيذ حكم القصاص ببريدة", two),
     ]
     assert same_story(close) == {"a": ("b",), "b": ("a",)}
+
+
+def test_shared_analysis_gives_the_same_shingles_as_the_tokeniser() -> None:
+    """The one-pass id analysis hashes exactly what `shingles` hashes, odd words included."""
+    import numpy as np
+
+    from generator.index.analysis import analyse
+    from generator.index.grouping import GroupingConfig
+    from generator.index.samestory import shingles
+
+    bodies = [
+        WIRE,
+        "ﷲ " + OTHER_TOPIC_SAME_FIELD,  # a ligature folds into several words
+        "ـــ " + WIRE.replace(" ", " ـ ", 5),  # lone tatweel folds into none
+        "",
+    ]
+    cfg = GroupingConfig()
+    an = analyse([art(f"s{i}", "عنوان", b) for i, b in enumerate(bodies)], cfg)
+    for i, body in enumerate(bodies):
+        got = an.shingles(i)
+        assert np.all(got[:-1] < got[1:])  # sorted and unique
+        assert frozenset(got.tolist()) == shingles(body, cfg.same_story_shingle)

@@ -14,6 +14,7 @@ from generator.content.model import Article
 from generator.content.slugs import slugify
 from generator.extract.arabic import match_key, normalise
 from generator.extract.entities import entity_key
+from generator.index.analysis import analyse
 from generator.index.grouping import GroupingConfig
 from generator.index.links import TitleIndex
 from generator.index.related import related
@@ -148,9 +149,15 @@ def build_archive(articles: list[Article], grouping: GroupingConfig | None = Non
     cfg = grouping or GroupingConfig()
     order = sorted(articles, key=Article.sort_key)
     years, months, undated = _by_date(order)
-    tags_of = {slug: tuple(names) for slug, names in assign_tags(order, cfg).items()}
-    copies = same_story(order, cfg)
+    # Every text is read once, into ids, for tags, same-story groups and related stories.
+    analysis = analyse(order, cfg)
+    tags_of = {slug: tuple(names) for slug, names in assign_tags(order, cfg, analysis).items()}
+    analysis.drop("title_surface_flat", "lead_surface_flat", "lead_keys_flat", "pair_df")
+    copies = same_story(order, cfg, analysis)
+    analysis.drop("shingle_flat", "title_keys_flat")
     exclude = {slug: set(others) for slug, others in copies.items()}
+    linked = related(order, tags_of, cfg, exclude, analysis)
+    del analysis
     return Archive(
         articles={a.slug: a for a in order},
         order=tuple(a.slug for a in order),
@@ -163,7 +170,7 @@ def build_archive(articles: list[Article], grouping: GroupingConfig | None = Non
         months=months,
         undated=undated,
         tags_of=tags_of,
-        related=related(order, tags_of, cfg, exclude),
+        related=linked,
         same_story=copies,
         links=_headline_links(order, cfg.link_min_overlap),
     )

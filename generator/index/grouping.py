@@ -35,6 +35,7 @@ __all__ = [
     "GroupingConfig",
     "Tokens",
     "api_records",
+    "fold_keys",
     "is_stop_key",
     "lead_grams",
     "prime",
@@ -231,16 +232,15 @@ def _slow_key(raw: str) -> str:
     return " ".join(strip_clitics(p) for p in normalise(raw).split())
 
 
-def _learn(raws: set[str]) -> None:
-    """Add the matching keys of tokens not seen before (one normalise call for all words)."""
-    if len(_KEYS) > _KEYS_MAX:
-        _KEYS.clear()
-    new = raws - _KEYS.keys()
+def fold_keys(raws: Iterable[str]) -> dict[str, str]:
+    """Matching keys of raw tokens (GAP for a break), one normalise call for all plain words."""
+    raws = list(raws)
+    out: dict[str, str] = {}
     # A word with a presentation-form letter sends the normaliser's whole input down its
     # letter-by-letter path, so such rare words go one at a time (below).
     words = [
         r
-        for r in new
+        for r in raws
         if _IS_WORD.match(r) and _MARK not in r.lower() and not _PRESENTATION.search(r)
     ]
     if words:
@@ -248,12 +248,20 @@ def _learn(raws: set[str]) -> None:
         for raw, norm in zip(words, folded, strict=True):
             piece = norm.strip()
             if " " in piece:  # a ligature or joined word that folds into several keys
-                _KEYS[raw] = " ".join(map(strip_clitics, piece.split()))
+                out[raw] = " ".join(map(strip_clitics, piece.split()))
             else:
-                _KEYS[raw] = strip_clitics(piece) if piece else ""
-    for raw in new:
-        if raw not in _KEYS:  # breaks, rare words as above, words holding the marker itself
-            _KEYS[raw] = _slow_key(raw)
+                out[raw] = strip_clitics(piece) if piece else ""
+    for raw in raws:
+        if raw not in out:  # breaks, rare words as above, words holding the marker itself
+            out[raw] = _slow_key(raw)
+    return out
+
+
+def _learn(raws: set[str]) -> None:
+    """Add the matching keys of tokens not seen before (one normalise call for all words)."""
+    if len(_KEYS) > _KEYS_MAX:
+        _KEYS.clear()
+    _KEYS.update(fold_keys(raws - _KEYS.keys()))
 
 
 @lru_cache(maxsize=400_000)

@@ -67,9 +67,10 @@ class TitleIndex:
         self._titles: list[tuple[str, frozenset[str], frozenset[str]]] = []
         self._postings: dict[str, list[int]] = defaultdict(list)
         for article in sorted(articles, key=Article.sort_key):
-            if not article.title.strip():
+            forms = headline_keys(article.title)
+            if not forms:  # an empty title, or one of punctuation only: nothing to match
                 continue
-            full, *rest = headline_keys(article.title)
+            full, *rest = forms
             self._exact.setdefault(full, article.slug)
             for form in rest:
                 self._stripped[form].add(article.slug)

@@ -23,7 +23,8 @@ import numpy.typing as npt
 
 from generator.content.model import Article
 from generator.extract.arabic import match_key
-from generator.index.grouping import GroupingConfig, lead_grams
+from generator.index.analysis import Analysis, analyse
+from generator.index.grouping import GroupingConfig
 
 __all__ = ["keywords", "related"]
 
@@ -45,16 +46,49 @@ def _moment(article: Article) -> float | None:
     return when.timestamp()
 
 
+class _Words:
+    """Each article's most used content words (headline twice, lead only), as word ids."""
+
+    def __init__(self, an: Analysis, cfg: GroupingConfig) -> None:
+        """Rank every word by its key, for ties broken alphabetically as before."""
+        self.an, self.cfg = an, cfg
+        self._rank: IntArray | None = None
+
+    def rank(self) -> IntArray:
+        """Word id -> its key's place in alphabetical order."""
+        if self._rank is None:
+            words = self.an.words
+            ranked = sorted(range(self.an.n_words), key=words.__getitem__)
+            self._rank = np.empty(self.an.n_words, dtype=np.int64)
+            self._rank[np.array(ranked, dtype=np.int64)] = np.arange(len(ranked))
+        return self._rank
+
+    def counts(self, index: int) -> tuple[IntArray, IntArray]:
+        """Word ids (alphabetical by key) and counts of one article's most used words."""
+        limit = self.cfg.related_words
+        an = self.an
+        start, end = int(an.pair_start[index]), int(an.pair_start[index + 1])
+        codes = an.pair_code[start:end]
+        # Single words have the one-digit codes, which sort before every longer phrase.
+        stop = start + int(np.searchsorted(codes, an.base))
+        ids = (an.pair_code[start:stop] - 1).astype(np.int64)
+        tf = an.pair_tf[start:stop].astype(np.int64)
+        if limit <= 0:
+            return ids[:0], tf[:0]
+        rank = self.rank()
+        if len(ids) > limit:
+            # Ties fall alphabetically, so the choice is deterministic.
+            top = np.lexsort((rank[ids], -tf))[: int(limit)]
+            ids, tf = ids[top], tf[top]
+        order = np.argsort(rank[ids], kind="stable")
+        return ids[order], tf[order]
+
+
 def _word_counts(article: Article, cfg: GroupingConfig) -> dict[str, int]:
     """The article's most used content words and their counts (headline twice, lead only)."""
-    if cfg.related_words <= 0:
-        return {}
-    grams = lead_grams(article.title, article.body, cfg.tag_body_words, cfg.tag_phrase_words)
-    words = [k for k in grams if " " not in k]  # single words: word pairs did worse
-    if len(words) > cfg.related_words:
-        # Ties fall alphabetically, so the choice is deterministic.
-        words = sorted(words, key=lambda k: (-grams[k], k))[: cfg.related_words]
-    return {w: grams[w] for w in words}
+    an = analyse([article], cfg)
+    ids, tf = _Words(an, cfg).counts(0)
+    return {an.words[w]: int(n) for w, n in zip(ids.tolist(), tf.tolist(), strict=True)}
 
 
 def _words(article: Article, cfg: GroupingConfig) -> list[str]:
@@ -93,18 +127,18 @@ def _key(name: str) -> str:
     return match_key(name)
 
 
-def _saturated(tf: int) -> float:
+def _saturated(tf: FloatArray) -> FloatArray:
     """BM25's saturating term frequency: more mentions count for more, but less and less."""
     k1 = _TF_SATURATION
     return tf * (k1 + 1) / (tf + k1)
 
 
-def _article_keys(
+def _entity_keys(
     article: Article, tags: Sequence[str], cfg: GroupingConfig
-) -> list[tuple[str, list[str], list[float]]]:
-    """Per index with a positive weight: the article's keyword keys and how strongly it has each."""
+) -> list[tuple[str, list[str]]]:
+    """Per named index with a positive weight: the article's keyword keys, sorted."""
     weights = cfg.weights
-    out: list[tuple[str, list[str], list[float]]] = []
+    out: list[tuple[str, list[str]]] = []
     for index, names in (
         ("tags", tags),
         ("people", article.people),
@@ -112,48 +146,67 @@ def _article_keys(
         ("organisations", article.organisations),
     ):
         if weights[index] > 0:
-            keys = sorted({k for k in map(_key, names) if k})
-            out.append((index, keys, [weights[index]] * len(keys)))
-    if weights["words"] > 0:
-        counts = _word_counts(article, cfg)
-        keys = sorted(counts)
-        out.append(("words", keys, [weights["words"] * _saturated(counts[k]) for k in keys]))
+            out.append((index, sorted({k for k in map(_key, names) if k})))
     return out
 
 
 def _build(
-    articles: Sequence[Article], tags_by_slug: Mapping[str, Sequence[str]], cfg: GroupingConfig
+    articles: Sequence[Article],
+    tags_by_slug: Mapping[str, Sequence[str]],
+    cfg: GroupingConfig,
+    an: Analysis,
 ) -> _Index:
-    """Number articles by time and keywords by first use; fill the posting lists."""
-    order = sorted(articles, key=lambda a: (_moment(a) is None, _moment(a) or 0.0, a.slug))
+    """Number articles by time and keywords by first use; fill the posting lists.
+
+    Word keywords are numbered by word id; the named ones after all words.
+    """
+    moments_of = [_moment(a) for a in articles]
+    order = sorted(
+        range(len(articles)),
+        key=lambda i: (moments_of[i] is None, moments_of[i] or 0.0, articles[i].slug),
+    )
     weights = cfg.weights
+    per_word = weights["words"]
+    counter = _Words(an, cfg) if per_word > 0 else None
+    n_words = an.n_words
     ids: dict[tuple[str, str], int] = {}
-    all_kids: list[int] = []  # every (article, keyword) posting, article by article
-    all_pos: list[int] = []
-    all_carry: list[float] = []  # how strongly the article carries the keyword
-    kids: list[npt.NDArray[np.int64]] = []
+    kid_parts: list[IntArray] = []  # every (article, keyword) posting, article by article
+    carry_parts: list[FloatArray] = []  # how strongly the article carries the keyword
+    kids: list[IntArray] = []
     wts: list[FloatArray] = []
-    for pos, article in enumerate(order):
-        start = len(all_kids)
+    for i in order:
+        article = articles[i]
+        mine: list[int] = []
         mine_w: list[float] = []
-        for index, keys, strengths in _article_keys(
-            article, tags_by_slug.get(article.slug, ()), cfg
-        ):
+        for index, keys in _entity_keys(article, tags_by_slug.get(article.slug, ()), cfg):
             # len(ids) is read before setdefault adds the key: the next free id.
-            all_kids += [ids.setdefault((index, key), len(ids)) for key in keys]
-            all_carry += [how / weights[index] for how in strengths]
-            mine_w += strengths
-        all_pos += [pos] * (len(all_kids) - start)
-        kids.append(np.array(all_kids[start:], dtype=np.int64))
-        wts.append(np.array(mine_w, dtype=float))
+            mine += [n_words + ids.setdefault((index, key), len(ids)) for key in keys]
+            mine_w += [weights[index]] * len(keys)
+        named = np.array(mine, dtype=np.int64)
+        named_w = np.array(mine_w, dtype=float)
+        named_carry = np.ones(len(mine), dtype=float)
+        if counter is not None:
+            words, tf = counter.counts(i)
+            strength = per_word * _saturated(tf.astype(np.float64))
+            named = np.concatenate([named, words])
+            named_carry = np.concatenate([named_carry, strength / per_word])
+            named_w = np.concatenate([named_w, strength])
+        kids.append(named)
+        wts.append(named_w)
+        kid_parts.append(named)
+        carry_parts.append(named_carry)
+    all_kids = np.concatenate(kid_parts) if kid_parts else np.zeros(0, dtype=np.int64)
+    all_pos = np.repeat(np.arange(len(order)), [len(k) for k in kid_parts])
     # A stable sort by keyword lays the posting lists end to end, positions ascending.
-    by_kid = np.argsort(np.array(all_kids, dtype=np.int64), kind="stable")
-    flat = np.array(all_pos, dtype=np.int64)[by_kid]
-    flat_w = np.array(all_carry, dtype=float)[by_kid]
-    lens = np.bincount(np.array(all_kids, dtype=np.int64), minlength=len(ids)).astype(np.int64)
-    moments = np.array([m if (m := _moment(a)) is not None else np.nan for a in order], dtype=float)
+    by_kid = np.argsort(all_kids, kind="stable")
+    flat = all_pos[by_kid].astype(np.int64)
+    flat_w = (np.concatenate(carry_parts) if carry_parts else np.zeros(0))[by_kid]
+    lens = np.bincount(all_kids, minlength=n_words + len(ids)).astype(np.int64)
+    moments = np.array(
+        [m if (m := moments_of[i]) is not None else np.nan for i in order], dtype=float
+    )
     return _Index(
-        tuple(a.slug for a in order),
+        tuple(articles[i].slug for i in order),
         moments,
         tuple(kids),
         tuple(wts),
@@ -164,39 +217,41 @@ def _build(
     )
 
 
-def _scores(ix: _Index, pos: int, cfg: GroupingConfig) -> tuple[IntArray, FloatArray, FloatArray]:
+def _scores(
+    ix: _Index, pos: int, at: IntArray, cfg: GroupingConfig
+) -> tuple[IntArray, FloatArray, FloatArray]:
     """Candidates of one article with their weighted keyword scores and shared-keyword counts.
 
-    Walks the article's posting lists at once (numpy): each list is cut to the `cap`
-    entries nearest the article in time (older only: the latest ones before it).
+    Each of the article's posting lists is cut to the `cap` entries nearest the article in
+    time (older only: the latest ones before it); only those windows are read (numpy), so
+    the work grows with the cap, not with how common a keyword is. Scores add up in the
+    article's keyword order, so every sum is the same to the bit however it is walked.
+    `at` holds, per keyword of the article, how many older articles carry it.
     """
     kids = ix.kids[pos]
     if not len(kids):
         return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
     older, cap = cfg.related_older_only, cfg.related_max_postings
-    lens = ix.lens[kids]
-    offs = np.cumsum(lens) - lens
-    local = np.arange(int(lens.sum())) - np.repeat(offs, lens)
-    where = np.repeat(ix.starts[kids], lens) + local
-    cands = ix.flat[where]
-    before = cands < pos
-    at = np.add.reduceat(before, offs)  # entries older than the article, per keyword
-    n = pos + 1 if older else len(ix.slugs)
+    size = len(ix.slugs)
+    lens, starts = ix.lens[kids], ix.starts[kids]
+    n = pos + 1 if older else size
     df = at + 1 if older else lens
     ok = (df >= 2) & (df <= max(cfg.related_max_share * n, _MIN_CUT))
     gain = ix.weights[pos] * np.log1p(n / df) * ok
-    at_r = np.repeat(at, lens)
     if older:
-        keep = before & (local >= at_r - cap)
+        lo = np.maximum(at - cap, 0)
+        hi = at
     else:
-        lo = np.repeat(np.clip(at - cap // 2, 0, np.maximum(lens - cap, 0)), lens)
-        keep = (local >= lo) & (local < lo + cap) & (cands != pos)
-    keep &= np.repeat(ok, lens)
-    walked = cands[keep]
-    size = len(ix.slugs)
-    gains = (np.repeat(gain, lens) * ix.flat_w[where])[keep]
-    scores = np.bincount(walked, weights=gains, minlength=size)
-    shared = np.bincount(walked, minlength=size)
+        lo = np.clip(at - cap // 2, 0, np.maximum(lens - cap, 0))
+        hi = np.minimum(lo + cap, lens)
+    counts = np.where(ok, hi - lo, 0)
+    offs = np.cumsum(counts) - counts
+    where = np.arange(int(counts.sum())) - np.repeat(offs - starts - lo, counts)
+    cands = ix.flat[where]
+    gains = np.repeat(gain, counts) * ix.flat_w[where]
+    scores = np.bincount(cands, weights=gains, minlength=size)
+    shared = np.bincount(cands, minlength=size)
+    shared[pos] = 0  # the article's own entries only ever add to its own slot
     found = np.flatnonzero(shared)
     return found, scores[found].astype(np.float64), shared[found].astype(np.float64)
 
@@ -204,18 +259,23 @@ def _scores(ix: _Index, pos: int, cfg: GroupingConfig) -> tuple[IntArray, FloatA
 def _date_bonus(moments: FloatArray, me: float, weight: float) -> FloatArray:
     """Full weight in the same week, half in the next, nothing beyond or when undated."""
     weeks = np.abs(moments - me) / _WEEK
-    bonus = np.where(weeks < 1, weight, np.where(weeks < 2, weight / 2, 0.0))
-    return np.nan_to_num(bonus, nan=0.0)
+    # Comparisons with NaN (undated) are false: no bonus.
+    return np.where(weeks < 1, weight, np.where(weeks < 2, weight / 2, 0.0))
 
 
 def _ranked(
-    ix: _Index, pos: int, sizes: FloatArray, cfg: GroupingConfig, banned: Collection[str]
+    ix: _Index,
+    pos: int,
+    at: IntArray,
+    sizes: FloatArray,
+    cfg: GroupingConfig,
+    banned: Collection[str],
 ) -> tuple[str, ...]:
     """The best candidates of one article, by score, then closeness in time, then slug."""
     me = float(ix.moments[pos])
     if cfg.related_older_only and math.isnan(me):
         return ()  # an undated story has no place in time: nothing is surely older
-    found, raw, shared = _scores(ix, pos, cfg)
+    found, raw, shared = _scores(ix, pos, at, cfg)
     score = raw / np.sqrt(sizes[found] * sizes[pos])
     if not math.isnan(me):
         score = score + _date_bonus(ix.moments[found], me, cfg.weight_date)
@@ -242,13 +302,20 @@ def related(
     tags_by_slug: Mapping[str, Sequence[str]],
     cfg: GroupingConfig | None = None,
     exclude: Mapping[str, Collection[str]] | None = None,
+    analysis: Analysis | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """Up to `related_count` related stories per article (slug -> slugs, best first)."""
     cfg = cfg or GroupingConfig()
     exclude = exclude or {}
-    ix = _build(articles, tags_by_slug, cfg)
+    an = analysis if analysis is not None else analyse(articles, cfg)
+    ix = _build(articles, tags_by_slug, cfg, an)
     sizes = np.array([max(1.0, float(len(k))) for k in ix.kids])
-    return {
-        slug: _ranked(ix, pos, sizes, cfg, exclude.get(slug, frozenset()))
-        for pos, slug in enumerate(ix.slugs)
-    }
+    # Articles go oldest first, so a running count per keyword says how many older
+    # articles carry it: where the article sits in each of its posting lists.
+    seen = np.zeros(len(ix.lens), dtype=np.int64)
+    out: dict[str, tuple[str, ...]] = {}
+    for pos, slug in enumerate(ix.slugs):
+        kids = ix.kids[pos]
+        out[slug] = _ranked(ix, pos, seen[kids], sizes, cfg, exclude.get(slug, frozenset()))
+        seen[kids] += 1
+    return out

@@ -12,7 +12,7 @@ reliably are never grouped.
 from __future__ import annotations
 
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import combinations
@@ -22,7 +22,8 @@ import numpy.typing as npt
 
 from generator.content.model import Article
 from generator.extract.arabic import match_key
-from generator.index.grouping import GAP, GroupingConfig, is_stop_key, tokenise
+from generator.index.analysis import Analysis, analyse
+from generator.index.grouping import GAP, GroupingConfig, tokenise
 
 __all__ = ["same_story", "shingles"]
 
@@ -84,27 +85,43 @@ def _candidates(sketches: dict[str, U64Array]) -> set[tuple[str, str]]:
     values, owners = values[order], owners[order]
     starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
     sizes = np.diff(np.r_[starts, len(values)])
-    shared: Counter[tuple[int, int]] = Counter()
-    for start, size in zip(starts.tolist(), sizes.tolist(), strict=True):
-        if 1 < size <= _MAX_POSTING:
-            shared.update(combinations(owners[start : start + size].tolist(), 2))
-    lens = [len(sketches[s]) for s in slugs]
-    return {
-        (slugs[a], slugs[b])
-        for (a, b), n in shared.items()
-        if n >= _MIN_SKETCH_SHARE * min(lens[a], lens[b])
-    }
+    # Every pair of owners of each shared value, all values of one posting size at once.
+    firsts: list[npt.NDArray[np.int64]] = []
+    seconds: list[npt.NDArray[np.int64]] = []
+    for size in range(2, _MAX_POSTING + 1):
+        group = starts[sizes == size]
+        if not len(group):
+            continue
+        members = owners[group[:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, 1)
+        firsts.append(members[:, i].ravel())
+        seconds.append(members[:, j].ravel())
+    if not firsts:
+        return set()
+    n = len(slugs)
+    pairs, shared = np.unique(
+        np.concatenate(firsts) * n + np.concatenate(seconds), return_counts=True
+    )
+    lens = np.array([len(sketches[s]) for s in slugs], dtype=np.int64)
+    a, b = pairs // n, pairs % n
+    good = shared >= _MIN_SKETCH_SHARE * np.minimum(lens[a], lens[b])
+    return {(slugs[x], slugs[y]) for x, y in zip(a[good].tolist(), b[good].tolist(), strict=True)}
 
 
-def _headline_words(title: str) -> frozenset[str]:
-    """Content words of a headline (matching keys, no stopwords or numbers)."""
-    return frozenset(k for k in tokenise(title).keys if k != GAP and not is_stop_key(k))
-
-
-def _headline_share(a: frozenset[str], b: frozenset[str]) -> float:
+def _headline_share(a: frozenset[int], b: frozenset[int]) -> float:
     """Share of the shorter headline's content words found in the other (0 when none)."""
     common = len(a & b)
     return common / min(len(a), len(b)) if common >= _MIN_SHARED_WORDS else 0.0
+
+
+def _common(a: U64Array, b: U64Array) -> int:
+    """How many values two sorted sets of hashes share (a binary search of the larger)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return int(np.count_nonzero(b[at] == a))
 
 
 def _same(a: U64Array, b: U64Array, cfg: GroupingConfig, same_title: bool, share: float) -> bool:
@@ -117,7 +134,7 @@ def _same(a: U64Array, b: U64Array, cfg: GroupingConfig, same_title: bool, share
     headlines. (Lowering the bar for headlines sharing most words was tried: it found
     rewrites, and as many template pairs, so it is not done.)
     """
-    common = len(np.intersect1d(a, b, assume_unique=True))
+    common = _common(a, b)
     if common < cfg.same_story_min_shingles:
         return False
     jaccard = common / (len(a) + len(b) - common)
@@ -180,16 +197,23 @@ class _UnionFind:
 
 
 def same_story(
-    articles: Sequence[Article], cfg: GroupingConfig | None = None
+    articles: Sequence[Article],
+    cfg: GroupingConfig | None = None,
+    analysis: Analysis | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """For every article in a same-story group: the other members (slug -> sorted slugs)."""
     cfg = cfg or GroupingConfig()
-    sets = {a.slug: _shingle_array(a.body, cfg.same_story_shingle) for a in articles}
-    sets = {s: sh for s, sh in sets.items() if len(sh) >= cfg.same_story_min_shingles}
+    an = analysis if analysis is not None else analyse(articles, cfg)
+    sets = {
+        a.slug: sh
+        for i, a in enumerate(articles)
+        if len(sh := an.shingles(i)) >= cfg.same_story_min_shingles
+    }
     # np.unique sorts, so the first k hashes are the bottom-k sketch.
     sketches = {s: sh[: cfg.same_story_sketch] for s, sh in sets.items()}
     titled = _title_pairs(articles, sets)
-    words = {a.slug: _headline_words(a.title) for a in articles if a.slug in sets}
+    # Word ids stand for the headline words: one id per key, so shares are the same.
+    words = {a.slug: an.title_words(i) for i, a in enumerate(articles) if a.slug in sets}
     found = _UnionFind()
     for a, b in sorted(_candidates(sketches) | titled):
         share = _headline_share(words[a], words[b])

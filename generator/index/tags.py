@@ -10,23 +10,19 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from generator.content.model import Article
 from generator.extract.arabic import data_lines, match_key, normalise, strip_proclitics
 from generator.extract.source import outlets
-from generator.index.grouping import (
-    GAP,
-    GroupingConfig,
-    Tokens,
-    is_stop_key,
-    lead_grams,
-    prime,
-    tokenise,
-    word_key,
-)
+from generator.index.analysis import Analysis, analyse
+from generator.index.grouping import GAP, GroupingConfig, is_stop_key
 
 __all__ = ["EditorRules", "assign_tags", "tag_key"]
 
@@ -70,33 +66,62 @@ class EditorRules:
         return self.aliases.get(key, key)
 
 
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
 @dataclass
 class _Doc:
-    """One article's phrase counts and its tokens (kept to find surface forms later)."""
+    """One article's headline and lead as ids (kept to find phrases and their surface forms)."""
 
-    tf: Counter[str]
-    title: Tokens
-    body: Tokens
+    an: Analysis
+    index: int
 
-    def key_text(self) -> str:
-        """All keys, padded with spaces, for phrase search; breaks stay as GAP tokens."""
-        return f" {' '.join(self.title.keys)} {GAP} {' '.join(self.body.keys)} "
+    def seq(self) -> list[int]:
+        """Key ids of the headline, a break, then the lead (-1 at every break)."""
+        i = self.index
+        return [*self.an.title_keys(i).tolist(), -1, *self.an.lead_keys(i).tolist()]
 
-    def raws(self) -> tuple[str, ...]:
-        """Surface forms aligned with the words of key_text()."""
-        return (*self.title.raw, GAP, *self.body.raw)
+    def find(self, key: str, seq: list[int] | None = None) -> int:
+        """Token position of the first occurrence of a phrase key, or -1."""
+        vocab = self.an.vocab
+        ids = [vocab.get(w, -3) for w in key.split(" ")]
+        if -3 in ids or not ids:
+            return -1
+        seq = self.seq() if seq is None else seq
+        n, first = len(ids), ids[0]
+        at = -1
+        while True:
+            try:
+                at = seq.index(first, at + 1)
+            except ValueError:
+                return -1
+            if seq[at : at + n] == ids:
+                return at
+
+    def surface(self, at: int, words: int) -> str:
+        """Surface forms of `words` tokens from position `at` of the headline, break and lead."""
+        i, raws = self.index, self.an.raws
+        title = self.an.title_surface(i)
+        lead = self.an.lead_surface(i)
+        # The phrase search ran over a space-joined text in which an empty headline left a
+        # doubled space, one token too many: kept so surfaces stay exactly as they were.
+        if not len(title):
+            at += 1
+        out: list[str] = []
+        for pos in range(at, min(at + words, len(title) + 1 + len(lead))):
+            if pos < len(title):
+                out.append(raws[title[pos]])
+            elif pos == len(title):
+                out.append(GAP)
+            else:
+                out.append(raws[lead[pos - len(title) - 1]])
+        return " ".join(out)
 
 
-def _analyse(article: Article, cfg: GroupingConfig) -> _Doc:
-    """Phrase counts of the headline and the body's lead, with the tokens to spell them."""
-    title, body = tokenise(article.title), tokenise(article.body)
-    limit = cfg.tag_body_words
-    tf = lead_grams(article.title, article.body, limit, cfg.tag_phrase_words)
-    return _Doc(tf, title, Tokens(body.raw[:limit], body.keys[:limit]))
-
-
+_BLOCK = 1 << 18  # (article, phrase) pairs scored at once
 _VERB_PENALTY = 0.2  # score factor for a phrase that opens with a verb-like word
-_DEFINITE = ("ال", "وال", "بال", "فال", "كال", "لل")  # a word written with the article
 
 
 @dataclass(frozen=True)
@@ -171,37 +196,147 @@ def _credit_keys() -> frozenset[str]:
     )
 
 
-def _shape(docs: Sequence[_Doc]) -> _Shape:
+def _shape(an: Analysis) -> _Shape:
     """The phrase-shape knowledge for this archive."""
-    raws: set[str] = set()
-    for doc in docs:
-        raws.update(doc.title.raw, doc.body.raw)
-    definite = frozenset(word_key(r) for r in raws if r.startswith(_DEFINITE))
+    words = an.words
     return _Shape(
-        definite,
+        frozenset(words[i] for i in np.flatnonzero(an.definite).tolist()),
         _credit_keys(),
         _list_keys("entities_first_names.txt"),
         _list_keys("entities_roles.txt"),
     )
 
 
-def _ranked_phrases(
-    doc: _Doc, df: Counter[str], n_docs: int, cfg: GroupingConfig, shape: _Shape, repeated: bool
-) -> list[str]:
-    """Candidate phrase keys, best first: shared ones, then (as filler) the rest."""
-    max_df = max(cfg.tag_min_articles, int(cfg.tag_max_share * n_docs))
-    logn = math.log(n_docs + 1)
-    items = [(k, tf) for k, tf in doc.tf.items() if tf >= 2] if repeated else doc.tf.items()
-    tiers: tuple[list[tuple[float, str]], list[tuple[float, str]]] = ([], [])
-    for key, tf in items:
-        d = df[key]
-        if d > max_df:
-            continue
-        factor = shape.factor(key)
-        if factor:
-            score = tf * (logn - math.log(d)) * factor
-            tiers[d < cfg.tag_min_articles].append((-score, key))
-    return [key for tier in tiers for _, key in sorted(tier)[: cfg.tags_max * 3]]
+def _verb_shaped(word: str) -> bool:
+    """_Shape.verb_like's test of the first word, but for the article (checked apart)."""
+    if len(word) < 3:
+        return False
+    if word.startswith(("ي", "ن")):
+        return True
+    return len(word) > 3 and (word.startswith("ت") or word.endswith("ت"))
+
+
+def _word_flags(an: Analysis, shape: _Shape) -> tuple[BoolArray, BoolArray, BoolArray]:
+    """Per word id: a given name; a given name or role word; opens a verb-like phrase."""
+    words = an.words[: an.n_words]
+    names = np.array([w in shape.names for w in words], dtype=np.bool_)
+    roles = np.array([w in shape.roles for w in words], dtype=np.bool_)
+    verb = np.array([_verb_shaped(w) for w in words], dtype=np.bool_)
+    return names, names | roles, verb & ~an.definite
+
+
+def _factors(
+    an: Analysis,
+    codes: npt.NDArray[Any],
+    flags: tuple[BoolArray, BoolArray, BoolArray],
+    credits: IntArray,
+) -> FloatArray:
+    """_Shape.factor of many phrase codes at once, computed on word ids."""
+    names, name_or_role, verb = flags
+    base = an.base
+    rest = codes.copy()
+    last = (rest % base - 1).astype(np.int64)
+    first = last.copy()
+    size = np.ones(len(rest), dtype=np.int64)
+    all_named = name_or_role[last]
+    rest //= base
+    more = np.flatnonzero(rest > 0)
+    while len(more):
+        digit = (rest[more] % base - 1).astype(np.int64)
+        first[more] = digit
+        all_named[more] &= name_or_role[digit]
+        size[more] += 1
+        rest[more] //= base
+        more = more[rest[more] > 0]
+    fragment = names[last] & ~an.definite[last] & all_named
+    if len(credits):  # few codes: a binary search beats isin's sort of every pair
+        at = np.minimum(np.searchsorted(credits, codes), len(credits) - 1)
+        fragment |= credits[at] == codes
+    factor = np.where(fragment, 0.0, 1 + _LONGER_BONUS * (size - 1))
+    return np.where(verb[first] & (factor != 0), factor * _VERB_PENALTY, factor)
+
+
+def _codes(an: Analysis, keys: frozenset[str]) -> IntArray:
+    """Phrase codes of the keys whose words all occur in this build."""
+    out: list[int] = []
+    for key in keys:
+        code = 0
+        for word in key.split(" "):
+            wid = an.vocab.get(word)
+            if wid is None or wid >= an.n_words:
+                break
+            code = code * an.base + wid + 1
+        else:
+            out.append(code)
+    return np.unique(np.array(out, dtype=an.pair_code.dtype))
+
+
+@dataclass
+class _Phrases:
+    """Every (article, phrase) pair's score and which ranked list it may enter."""
+
+    an: Analysis
+    score: FloatArray
+    shared: BoolArray  # in at least tag_min_articles articles (and not too many)
+    filler: BoolArray  # a phrase of fewer articles: only filler
+    repeated: BoolArray  # shared and mentioned at least twice
+    spelled: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, an: Analysis, cfg: GroupingConfig, shape: _Shape, n_docs: int) -> _Phrases:
+        """Scores as tf × idf × shape factor; over-common phrases and fragments left out."""
+        max_df = max(cfg.tag_min_articles, int(cfg.tag_max_share * n_docs))
+        logn = math.log(n_docs + 1)
+        # math.log, not numpy's: the scores (and their ties) must not move by a bit.
+        logs = np.array([0.0] + [math.log(d) for d in range(1, max_df + 1)])
+        flags = _word_flags(an, shape)
+        credits = _codes(an, shape.credits)
+        total = len(an.pair_code)
+        score = np.empty(total, dtype=np.float64)
+        shared = np.empty(total, dtype=np.bool_)
+        filler = np.empty(total, dtype=np.bool_)
+        repeated = np.empty(total, dtype=np.bool_)
+        # In blocks, so the temporaries stay small next to the pairs themselves.
+        for at in range(0, total, _BLOCK):
+            block = slice(at, at + _BLOCK)
+            df, tf = an.pair_df[block], an.pair_tf[block]
+            factor = _factors(an, an.pair_code[block], flags, credits)
+            ok = (df <= max_df) & (factor != 0)
+            score[block] = tf.astype(np.float64) * (logn - logs[np.minimum(df, max_df)]) * factor
+            shared[block] = ok & (df >= cfg.tag_min_articles)
+            filler[block] = ok & ~shared[block]
+            repeated[block] = shared[block] & (tf >= 2)
+        return cls(an, score, shared, filler, repeated)
+
+    def spell(self, code: int) -> str:
+        """The key of a phrase code (remembered: shared phrases come up again and again)."""
+        key = self.spelled.get(code)
+        if key is None:
+            key = self.spelled[code] = self.an.phrase(code)
+        return key
+
+    def ranked(self, index: int, which: BoolArray, limit: int) -> Iterator[str]:
+        """Keys of one article's phrases in `which`, best first (ties by key), at most limit.
+
+        Lazy: the picker mostly stops after a few, so only those are spelled and sorted.
+        """
+        start, end = int(self.an.pair_start[index]), int(self.an.pair_start[index + 1])
+        picks = np.flatnonzero(which[start:end]) + start
+        if not len(picks):
+            return
+        scores = self.score[picks]
+        order = np.argsort(-scores, kind="stable")
+        ranked = scores[order].tolist()
+        codes = self.an.pair_code[picks[order]].tolist()
+        done, i = 0, 0
+        while i < len(ranked) and done < limit:
+            j = i + 1
+            while j < len(ranked) and ranked[j] == ranked[i]:
+                j += 1
+            for key in sorted(map(self.spell, codes[i:j]))[: limit - done]:
+                yield key
+                done += 1
+            i = j
 
 
 def _entity_names(article: Article, limit: int) -> list[str]:
@@ -245,8 +380,7 @@ class _Picker:
 def _pick(
     article: Article,
     doc: _Doc,
-    df: Counter[str],
-    n_docs: int,
+    phrases: _Phrases,
     rules: EditorRules,
     cfg: GroupingConfig,
     shape: _Shape,
@@ -256,24 +390,28 @@ def _pick(
     for name in article.tags:
         picker.add(tag_key(name), name, forced=True)
     if rules.pinned:
-        text = doc.key_text()
+        seq = doc.seq()
         for pin in rules.pinned:
-            if f" {pin} " in text:
+            if doc.find(pin, seq) >= 0:
                 picker.add(pin, None, forced=True)
     for name in _entity_names(article, cfg.tag_entities_max):
         key = tag_key(name)
         if not picker.full and not _all_stop(key) and key not in shape.credits:
             picker.add(key, name)
-    for repeated in (True, False):
-        ranked = _ranked_phrases(doc, df, n_docs, cfg, shape, repeated)
-        for key in ranked:
-            if picker.full or (not repeated and len(picker.keys) >= cfg.tags_min):
-                break
-            if repeated and df[key] < cfg.tag_min_articles:
-                continue  # a phrase of this article alone is only filler
-            picker.add(key, None)
-        if len(picker.keys) >= cfg.tags_min:
+    limit = cfg.tags_max * 3
+    # Phrases shared with other articles and mentioned twice; then, if still short, all
+    # shared phrases and (as filler) the article's own.
+    for key in phrases.ranked(doc.index, phrases.repeated, limit):
+        if picker.full:
             break
+        picker.add(key, None)
+    if len(picker.keys) >= cfg.tags_min:
+        return picker
+    for which in (phrases.shared, phrases.filler):
+        for key in phrases.ranked(doc.index, which, limit):
+            if picker.full or len(picker.keys) >= cfg.tags_min:
+                return picker
+            picker.add(key, None)
     return picker
 
 
@@ -287,13 +425,12 @@ def _surfaces(doc: _Doc, wanted: set[str]) -> list[tuple[str, str]]:
     """(key, surface) of the first occurrence of each wanted phrase in the article."""
     if not wanted:
         return []
-    text, raws = doc.key_text(), doc.raws()
+    seq = doc.seq()
     found: list[tuple[str, str]] = []
     for key in wanted:
-        at = text.find(f" {key} ")
+        at = doc.find(key, seq)
         if at >= 0:
-            first = text.count(" ", 0, at + 1) - 1
-            found.append((key, " ".join(raws[first : first + key.count(" ") + 1])))
+            found.append((key, doc.surface(at, key.count(" ") + 1)))
     return found
 
 
@@ -334,21 +471,19 @@ def _display_names(spellings: dict[str, Counter[str]], rules: EditorRules) -> di
 
 
 def assign_tags(
-    articles: Sequence[Article], cfg: GroupingConfig | None = None
+    articles: Sequence[Article],
+    cfg: GroupingConfig | None = None,
+    analysis: Analysis | None = None,
 ) -> dict[str, list[str]]:
     """Tags for every article (slug -> display names), hand tags first."""
     cfg = cfg or GroupingConfig()
     rules = EditorRules.from_config(cfg)
-    prime(t for a in articles for t in (a.title, a.body))
-    docs = [_analyse(a, cfg) for a in articles]
-    df: Counter[str] = Counter()
-    for doc in docs:
-        df.update(doc.tf.keys())
-    shape = _shape(docs)
-    picked = [
-        _pick(a, d, df, len(articles), rules, cfg, shape)
-        for a, d in zip(articles, docs, strict=True)
-    ]
+    an = analysis if analysis is not None else analyse(articles, cfg)
+    shape = _shape(an)
+    phrases = _Phrases.build(an, cfg, shape, len(articles))
+    docs = [_Doc(an, i) for i in range(len(articles))]
+    picked = [_pick(a, d, phrases, rules, cfg, shape) for a, d in zip(articles, docs, strict=True)]
+    del phrases
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for doc, pick in zip(docs, picked, strict=True):
         auto = {k for k, s in pick.surfaces.items() if not s}
