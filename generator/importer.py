@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import hashlib
+import multiprocessing
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +18,7 @@ from generator.config import SiteConfig
 from generator.content import frontmatter
 from generator.content.slugs import slugify
 from generator.errors import ProblemLog, SourceError
-from generator.extract import Extracted, extract
+from generator.extract import Extracted, extract, preload
 from generator.extract.arabic import normalise
 from generator.ingest.model import RawArticle
 from generator.ingest.readers import read_path, walk
@@ -87,6 +92,39 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _file_text(done: Extracted) -> str:
+    """The content file's text for an extracted article, stamped with its import hash."""
+    return frontmatter.stamp(frontmatter.dump(done.fields, done.body))
+
+
+def _text_key(body: str) -> str | None:
+    """Digest of the normalised body for duplicate detection; None when too short to trust."""
+    key = normalise(body)
+    if len(key) <= 40:
+        return None
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Ready:
+    """An extracted article with the parts of importing it that do not depend on the others."""
+
+    done: Extracted
+    text: str | None  # the file's text; None when dumping failed (retried in order to report)
+    text_key: str | None
+
+
+def prepare(done: Extracted | Ready) -> Ready:
+    """File text and duplicate key of an extracted article (done in the workers when parallel)."""
+    if isinstance(done, Ready):
+        return done
+    try:
+        text: str | None = _file_text(done)
+    except Exception:  # raised again where the article is added, so it is reported in order
+        text = None
+    return Ready(done, text, _text_key(done.body))
+
+
 class Importer:
     """Turns raw articles into content files for one site."""
 
@@ -118,24 +156,25 @@ class Importer:
         self.taken.add(slug)
         return self.content_dir / f"{slug}.md"
 
-    def _duplicate_of(self, raw: RawArticle, done: Extracted) -> str | None:
+    def _duplicate_of(self, raw: RawArticle, ready: Ready) -> str | None:
         """The article this one exactly duplicates (same URL or same normalised text), if any."""
-        url = done.fields.get("url")
-        text_key = normalise(done.body)
+        url = ready.done.fields.get("url")
+        text_key = ready.text_key
         first = (self.seen_urls.get(url) if url else None) or (
-            self.seen_texts.get(text_key) if len(text_key) > 40 else None
+            self.seen_texts.get(text_key) if text_key else None
         )
         if first is None:
             if url:
                 self.seen_urls[url] = raw.label
-            if len(text_key) > 40:
+            if text_key:
                 self.seen_texts[text_key] = raw.label
         return first
 
-    def add(self, raw: RawArticle, done: Extracted | None = None) -> None:
-        """Import one raw article (already extracted when `done` is given)."""
-        done = extract(raw) if done is None else done
-        first = self._duplicate_of(raw, done)
+    def add(self, raw: RawArticle, done: Extracted | Ready | None = None) -> None:
+        """Import one raw article (already extracted, or prepared, when `done` is given)."""
+        ready = prepare(extract(raw) if done is None else done)
+        done = ready.done
+        first = self._duplicate_of(raw, ready)
         if first is not None:  # its own warnings would only repeat the first copy's
             self.report.duplicates.append(raw.label)
             self.report.log.warn(
@@ -145,7 +184,7 @@ class Importer:
         for kind, message in done.warnings:
             self.report.log.warn(kind, message)
         target = self._target(raw, done.fields["title"])
-        text = frontmatter.stamp(frontmatter.dump(done.fields, done.body))
+        text = ready.text if ready.text is not None else _file_text(done)
         rel = target.relative_to(self.config.root).as_posix()
         if target.exists():
             current = target.read_text(encoding="utf-8")
@@ -182,24 +221,62 @@ class _Failed:
     message: str
 
 
-def _extract_safely(raw: RawArticle) -> Extracted | _Failed:
-    """extract(), with any failure returned as a value (it may run in another process)."""
+def _extract_safely(raw: RawArticle) -> Ready | _Failed:
+    """extract() and prepare(), with any failure returned as a value (may run in a worker)."""
     try:
-        return extract(raw)
+        return prepare(extract(raw))
     except SourceError as exc:
         return _Failed("unreadable input", str(exc))
     except Exception as exc:  # one article's surprise must not stop the others
         return _Failed("extraction failed", f"{raw.label}: extraction failed: {exc!r}")
 
 
+# What forked workers inherit: the articles, set just before the pool starts.
+_RAWS: list[RawArticle] = []
+# Below this many articles a process pool costs more than it saves.
+POOL_THRESHOLD = 64
+
+
+def _extract_span(span: tuple[int, int]) -> list[Ready | _Failed]:
+    """_extract_safely over a slice of the inherited articles, in a forked worker."""
+    return [_extract_safely(raw) for raw in _RAWS[span[0] : span[1]]]
+
+
+def _extracted(raws: list[RawArticle], workers: int | None = None) -> Iterator[Ready | _Failed]:
+    """_extract_safely over the articles, in order, as results arrive (all cores when many).
+
+    A stream rather than a list, so the parent names and writes files while workers extract.
+    """
+    workers = workers or os.cpu_count() or 1
+    if (
+        workers < 2
+        or len(raws) < POOL_THRESHOLD
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        yield from map(_extract_safely, raws)
+        return
+    with contextlib.suppress(Exception):  # if it fails, each article reports the failure
+        preload()  # once here rather than once per worker
+    _RAWS[:] = raws
+    size = max(1, min(100, len(raws) // (workers * 8)))
+    spans = [(i, min(i + size, len(raws))) for i in range(0, len(raws), size)]
+    gc.collect()
+    gc.freeze()  # word lists and articles: no worker's collector walks (and so copies) them
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap(_extract_span, spans):
+                yield from part
+    finally:
+        gc.unfreeze()
+        _RAWS.clear()
+
+
 def import_paths(config: SiteConfig, paths: list[Path]) -> ImportReport:
     """Import every raw article under the given files and folders into content/.
 
     Extraction (the slow part) runs on all cores; naming, de-duplication and writing run
-    in order afterwards, so the result is the same as one article at a time.
+    in order as results arrive, so the result is the same as one article at a time.
     """
-    from generator.parallel import map_ordered
-
     importer = Importer(config)
     raws: list[RawArticle] = []
     for file in walk(paths):
@@ -208,7 +285,7 @@ def import_paths(config: SiteConfig, paths: list[Path]) -> ImportReport:
                 importer.report.log.skip("unreadable input", str(item))
             else:
                 raws.append(item)
-    for raw, done in zip(raws, map_ordered(_extract_safely, raws), strict=True):
+    for raw, done in zip(raws, _extracted(raws), strict=True):
         if isinstance(done, _Failed):
             importer.report.log.skip(done.kind, done.message)
             continue

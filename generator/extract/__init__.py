@@ -13,12 +13,15 @@ from typing import Any
 
 from generator.content.model import FIELDS
 from generator.extract import summary as summ
-from generator.extract.arabic import clean_text
+from generator.extract.arabic import clean_text, lexicon
 from generator.extract.body import Body, clean_body
 from generator.extract.byline import Byline, lede_byline, split_byline
 from generator.extract.dates import FoundDate, find_text_date, parse_date
 from generator.extract.entities import extract_entities
+from generator.extract.entities import preload as preload_entities
+from generator.extract.source import preload as preload_source
 from generator.extract.source import source_name
+from generator.extract.stopwords import stopwords
 from generator.extract.title import clean_title, headline_from_lede
 from generator.ingest.model import RawArticle
 
@@ -107,6 +110,14 @@ def escape_markdown(paragraph: str) -> str:
         return "## " + _MD_INLINE.sub(r"\\\1", paragraph[3:])
     text = _MD_INLINE.sub(r"\\\1", paragraph)
     return _MD_ORDERED.sub(r"\1\\\2", _MD_BLOCK.sub(r"\1\\\2", text, count=1), count=1)
+
+
+def preload() -> None:
+    """Load every word list and table extraction uses (workers forked later inherit them)."""
+    lexicon()
+    stopwords()
+    preload_entities()
+    preload_source()
 
 
 def _extra(raw: RawArticle) -> dict[str, Any]:

@@ -55,7 +55,6 @@ _FOLD = str.maketrans(
         "۹": "9",
     }
 )
-_NON_WORD = re.compile(r"[^\w]+")
 _DATA = Path(__file__).resolve().parents[1] / "data"
 
 
@@ -76,16 +75,33 @@ def clean_text(text: str) -> str:
     return _fold_presentation_forms(text)
 
 
+def _table(mapping: dict[int, str | None], size: int = 0x2070) -> list[int | str | None]:
+    """A str.translate table as a list: several times faster than a dict on Arabic text.
+
+    A dict table costs a failed lookup for every character it leaves alone; the list holds
+    every code point below `size` (Arabic and common punctuation), the rest map to themselves.
+    """
+    return [mapping.get(c, c) for c in range(size)]
+
+
+# Diacritics and tatweel dropped and letters folded in one pass (they never overlap).
+_DROP: dict[int, str | None] = {
+    **{c: None for c in range(0x600, 0x700) if _DIACRITICS.match(chr(c))},
+    ord(_TATWEEL): None,
+}
+_NORMALISE = _table({**_FOLD, **_DROP})
+_WORD_RUN = re.compile(r"\w+")
+
+
 def normalise(text: str) -> str:
     """Fold a phrase into its matching key: no diacritics, tatweel, hamza/alef or ya/ta forms."""
-    text = clean_text(text)
-    text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
-    text = text.translate(_FOLD).lower()
-    return " ".join(t for t in _NON_WORD.split(text) if t)
+    text = clean_text(text).translate(_NORMALISE).lower()
+    return " ".join(_WORD_RUN.findall(text))
 
 
 # Keys of _FOLD are code points: keep the digit and Persian-letter folds, drop the letter ones.
 _LIGHT_FOLD = {k: v for k, v in _FOLD.items() if not (0x621 <= k <= 0x64A or k == ord("ۀ"))}
+_LIGHT_NORMALISE = _table({**_LIGHT_FOLD, **_DROP})
 
 
 def light_normalise(text: str) -> str:
@@ -93,8 +109,7 @@ def light_normalise(text: str) -> str:
 
     Letters keep their spelling (أ ة ى stay), so the result is fit to show, as in slugs.
     """
-    text = _DIACRITICS.sub("", clean_text(text)).replace(_TATWEEL, "")
-    return text.translate(_LIGHT_FOLD).lower()
+    return clean_text(text).translate(_LIGHT_NORMALISE).lower()
 
 
 def tokens(text: str) -> list[str]:
@@ -114,13 +129,15 @@ def match_key(phrase: str) -> str:
 
 
 # The lexicon is stored under normalised keys, so the fold must drop marks in one pass.
-_LEXICON_FOLD: dict[int, str | None] = {
-    **{k: v for k, v in _FOLD.items()},
-    **{c: None for c in range(0x610, 0x61B)},
-    **{c: None for c in range(0x64B, 0x660)},
-    0x670: None,
-    0x640: None,
-}
+_LEXICON_FOLD = _table(
+    {
+        **{k: v for k, v in _FOLD.items()},
+        **{c: None for c in range(0x610, 0x61B)},
+        **{c: None for c in range(0x64B, 0x660)},
+        0x670: None,
+        0x640: None,
+    }
+)
 # Below this frequency wordfreq's list is mostly typos and run-together words.
 _MIN_FREQUENCY = 3e-8
 # A prefix is a clitic only if the bare word is at least this share as common as the whole.

@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
+from itertools import chain, compress, islice, repeat
+from operator import attrgetter, not_
+from typing import NamedTuple
 
 from generator.extract.arabic import data_lines, lexicon, match_key, normalise
 from generator.extract.stopwords import is_stopword
@@ -105,13 +108,18 @@ class Entities:
     organisations: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):
     """One word of the text: what it shows, its key, and whether punctuation follows it."""
 
     raw: str
     key: str
     brk: bool
+
+
+# One is made for every word of every article: building them from (raw, key, brk) tuples
+# without a Python-level __new__ call per word keeps tokenising cheap.
+_MAKE_TOK = partial(tuple.__new__, _Tok)
+_KEY = attrgetter("key")
 
 
 @dataclass
@@ -254,27 +262,33 @@ def _first_names() -> frozenset[str]:
     return frozenset(normalise(w) for w in data_lines("entities_first_names.txt"))
 
 
+def preload() -> None:
+    """Load every word list now (before forking workers, so they share one copy)."""
+    _gazetteer_firsts()  # and with it the gazetteer, aliases, outlets and lexicon
+    _org_heads()
+    _roles()
+    _first_names()
+    _nationalities()
+    _country_adjectives()
+
+
 # --- words --------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=100_000)
-def _norm_word(raw: str) -> str:
-    """normalise() for one word, cached (the same words recur across articles)."""
-    return normalise(raw).replace(" ", "")
+def _word_key(piece: str) -> str:
+    """normalise() for one word, cached (the same words recur); "" for punctuation."""
+    key = normalise(piece).replace(" ", "")
+    return key if key and (piece[0].isalnum() or piece[0] == "\u0640") else ""
 
 
 def _tokenise(text: str) -> list[_Tok]:
-    """Words of a text with a break flag where punctuation follows."""
-    toks: list[_Tok] = []
-    for match in _WORD.finditer(text):
-        piece = match.group()
-        key = _norm_word(piece)
-        if key and (piece[0].isalnum() or piece[0] == "\u0640"):
-            toks.append(_Tok(piece, key, False))
-        elif toks and not toks[-1].brk:
-            toks[-1] = _Tok(toks[-1].raw, toks[-1].key, True)
-    if toks:
-        toks[-1] = _Tok(toks[-1].raw, toks[-1].key, True)
+    """Words of a text with a break flag where punctuation (or the end) follows."""
+    pieces = _WORD.findall(text)
+    keys = list(map(_word_key, pieces))
+    breaks = map(not_, islice(chain(keys, ("",)), 1, None))  # no word next: punctuation or end
+    rows = zip(pieces, keys, breaks, strict=True)
+    toks: list[_Tok] = list(map(_MAKE_TOK, compress(rows, keys)))
     return toks
 
 
@@ -367,6 +381,13 @@ def _info(key: str) -> _Info:
     )
 
 
+@lru_cache(maxsize=100_000)
+def _can_start(key: str) -> bool:
+    """Whether a word can begin a mention (most words cannot)."""
+    info = _info(key)
+    return bool(info.role or info.head or info.place_head or info.gazetteer)
+
+
 def _gazetteer_hit(toks: list[_Tok], i: int) -> _Hit | None:
     """The longest listed place or organisation starting at word i (clitics allowed)."""
     table = _gazetteer()
@@ -447,16 +468,22 @@ def _skip_role_complement(toks: list[_Tok], j: int) -> int:
         key = toks[j].key
         if toks[j].raw.startswith(_HAMZA_ALEF):
             break  # ألار، إلياس: a name, not the article
-        peeled = {rest for _, rest in _peels(key)}
-        if not (
-            _is_definite(key)
-            or key in _ROLE_LINKS
-            or any(p.startswith("ال") and len(p) > 3 for p in peeled)
-            or peeled & (set(_org_heads()) | _roles())
-        ):
+        if not _qualifies_role(key):
             break
         j += 1
     return j
+
+
+@lru_cache(maxsize=100_000)
+def _qualifies_role(key: str) -> bool:
+    """Whether a word can qualify a role: definite, a role link, or a role or head word."""
+    peeled = {rest for _, rest in _peels(key)}
+    return bool(
+        _is_definite(key)
+        or key in _ROLE_LINKS
+        or any(p.startswith("ال") and len(p) > 3 for p in peeled)
+        or peeled & (set(_org_heads()) | _roles())
+    )
 
 
 def _name_word_ok(tok: _Tok, position: int, after_link: bool) -> bool:
@@ -522,7 +549,11 @@ def _hits(toks: list[_Tok]) -> Iterator[_Hit]:
     """Every mention in a run of words, left to right; a person's name is nothing else."""
     i = 0
     name_span = range(0)
-    while i < len(toks):
+    # Only words that can start a mention need a look: jump from one to the next.
+    for start in list(compress(range(len(toks)), map(_can_start, map(_KEY, toks)))):
+        if start < i:
+            continue
+        i = start
         info = _info(toks[i].key)
         person = _person_hit(toks, i) if info.role else None
         if person:
@@ -543,7 +574,11 @@ def _hits(toks: list[_Tok]) -> Iterator[_Hit]:
 
 def _surname_mentions(toks: list[_Tok], surnames: dict[str, str]) -> Iterator[tuple[str, int]]:
     """(person key, word index) wherever a known surname stands alone, clitics allowed."""
-    for idx, tok in enumerate(toks):
+    # Peeling only drops or changes a word's first letters, so a word that can be read as a
+    # surname ends with all of it but its first letter: most words fail one endswith().
+    tails = tuple(surname[1:] for surname in surnames)
+    maybe = map(str.endswith, map(_KEY, toks), repeat(tails))
+    for idx, tok in compress(enumerate(toks), maybe):
         for _, rest in _peels(tok.key):
             person = surnames.get(rest)
             if person:

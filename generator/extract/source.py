@@ -93,6 +93,11 @@ def _tables() -> _Tables:
     return _Tables(by_id, by_name, by_loose, tuple(domains))
 
 
+def preload() -> None:
+    """Build the outlet tables now (before forking workers, so they share one copy)."""
+    _tables()
+
+
 # "صحيفة X", "مكتب X" (a bureau) and "X أونلاين", "X الإلكتروني" all name outlet X.
 _OUTLET_WORDS = ("صحيفه ", "جريده ", "وكاله ", "قناه ", "موقع ", "مكتب ", "مجله ", "اذاعه ")
 _OUTLET_SUFFIXES = (" اونلاين", " الالكتروني", " الالكترونيه", " نت", " online")
