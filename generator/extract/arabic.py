@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 
+from generator.usercache import derived
+
 _DIACRITICS = re.compile(
     "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]"
 )
@@ -153,7 +155,29 @@ def data_lines(name: str) -> list[str]:
 
 @cache
 def lexicon() -> Mapping[str, float]:
-    """Known Arabic words (normalised key -> frequency) from wordfreq plus a project list."""
+    """Known Arabic words (normalised key -> frequency) from wordfreq plus a project list.
+
+    Folding wordfreq's list takes over a second and a few hundred MB at its peak, so the
+    result is kept in the user's cache, named by everything it is derived from.
+    """
+    return derived("lexicon", _lexicon_inputs(), _fold_lexicon)
+
+
+def _lexicon_inputs() -> str:
+    """What the folded lexicon depends on: wordfreq's version, this module, the extra words."""
+    try:
+        from importlib.metadata import version
+
+        wordfreq_version = version("wordfreq")
+    except Exception:  # pragma: no cover - wordfreq is a declared dependency
+        wordfreq_version = "none"
+    code = Path(__file__).read_bytes()
+    extra = (_DATA / "arabic_lexicon_extra.txt").read_bytes()
+    return f"{wordfreq_version}\n{code.hex()}\n{extra.hex()}"
+
+
+def _fold_lexicon() -> dict[str, float]:
+    """The lexicon, folded from wordfreq's Arabic list."""
     lex: dict[str, float] = {}
     try:
         import wordfreq
