@@ -18,9 +18,14 @@
     }
   }
   var LOADED = 'link[rel~="stylesheet"], script[src]';  // what a swap must not fetch again
+  function plain(address) {  // an address without our stylesheet-swap marker
+    var url = new URL(address, location.href);
+    url.searchParams.delete("arshif-reload");
+    return url.href;
+  }
   function loaded(head) {
     return Array.prototype.map.call(head.querySelectorAll(LOADED), function (el) {
-      return el.outerHTML;
+      return el.tagName + " " + plain(el.getAttribute("href") || el.getAttribute("src"));
     }).join("\n");
   }
   function swapHead(head) {
@@ -31,7 +36,7 @@
       if (!el.matches(LOADED)) document.head.appendChild(document.adoptNode(el));
     });
   }
-  function swapPage(html) {
+  function swapPage(html, cssEpoch) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var script = doc.querySelector("script[data-arshif-reload]");
     var next = script && JSON.parse(script.dataset.build);
@@ -43,14 +48,15 @@
     swapHead(doc.head);
     document.body.replaceWith(document.adoptNode(doc.body));
     served.epoch = Math.max(served.epoch, next.epoch);
+    if (cssEpoch) swapStylesheets(cssEpoch);
   }
-  function refresh() {
+  function refresh(cssEpoch) {
     fetch(location.href, { cache: "no-store", credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
         return response.text();
       })
-      .then(swapPage)
+      .then(function (html) { swapPage(html, cssEpoch); })
       .catch(function () { location.reload(); });
   }
   function onBuild(event) {
@@ -58,14 +64,15 @@
     if (build.id !== served.id) { location.reload(); return; }  // a restarted server
     if (build.epoch <= served.epoch) return;
     if (build.error || served.error) { location.reload(); return; }
-    if (build.reload === "css") {
-      served.epoch = build.epoch;
-      swapStylesheets(build.epoch);
-      return;
-    }
-    var mine = !build.paths || build.paths.indexOf(served.page) >= 0;
+    // A build may change stylesheets and pages at once (saves gathered into one build).
+    var css = build.reload === "css" || (build.paths || []).some(function (path) {
+      return /\.css$/.test(path);
+    });
+    var mine = build.reload !== "css" && (!build.paths || build.paths.indexOf(served.page) >= 0);
     served.epoch = build.epoch;
-    if (mine) refresh();  // else this page's file is unchanged: nothing to do
+    if (mine) refresh(css ? build.epoch : 0);
+    else if (css) swapStylesheets(build.epoch);
+    // else neither this page's file nor a stylesheet changed: nothing to do
   }
   if (!window.EventSource) return;
   var events = served.events + (served.page ? "?page=" + encodeURIComponent(served.page) : "");
