@@ -29,7 +29,7 @@ from generator.index.grouping import (
     is_stop_key,
 )
 
-__all__ = ["Analysis", "analyse", "shingle_hashes"]
+__all__ = ["Analysis", "analyse", "shingle_hashes", "window_hashes"]
 
 IntArray = npt.NDArray[np.integer[Any]]
 U64Array = npt.NDArray[np.uint64]
@@ -43,7 +43,7 @@ _CHUNK = 256  # articles tokenised together: one normalise call for their new wo
 _TITLE_WEIGHT = 2  # a phrase in the headline counts as two mentions (as in lead_grams)
 _MAX_RAWS = 2_000_000  # raw-token table size at which a build starts afresh
 
-_MULT = np.uint64(0x9E3779B97F4A7C15)  # the shingle hash of samestory (same constants)
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constants: a cheap, well-mixing hash
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 
 
@@ -140,7 +140,11 @@ def _tables() -> _Tables:
 
 def shingle_hashes(ids: IntArray, crc: U64Array, size: int) -> U64Array:
     """Sorted unique hashes of the `size`-word shingles of a text's word ids."""
-    words = crc[ids]
+    return window_hashes(crc[ids], size)
+
+
+def window_hashes(words: U64Array, size: int) -> U64Array:
+    """Sorted unique hashes of every run of `size` consecutive word hashes."""
     count = len(words) - size + 1
     if count <= 0:
         return np.zeros(0, dtype=np.uint64)

@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from generator.content.model import Article
 from generator.extract.arabic import match_key
-from generator.index.analysis import Analysis, analyse
+from generator.index.analysis import Analysis, analyse, window_hashes
 from generator.index.grouping import GAP, GroupingConfig, tokenise
 
 __all__ = ["same_story", "shingles"]
@@ -42,10 +42,6 @@ _MIN_SHARED_WORDS = 1
 _UNTITLED_JACCARD = 0.7
 
 
-_MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constants: a cheap, well-mixing hash
-_MIX = np.uint64(0xBF58476D1CE4E5B9)
-
-
 @lru_cache(maxsize=400_000)
 def _word_id(key: str) -> int:
     """A stable number for a word (CRC-32: the same in every run, unlike hash(str))."""
@@ -56,17 +52,7 @@ def _shingle_array(text: str, size: int) -> U64Array:
     """The `size`-word shingles of a text's matching keys as sorted, unique 64-bit hashes."""
     keys = tokenise(text).keys
     ids = np.fromiter(map(_word_id, (k for k in keys if k != GAP)), dtype=np.uint64)
-    count = len(ids) - size + 1
-    if count <= 0:
-        return np.zeros(0, dtype=np.uint64)
-    with np.errstate(over="ignore"):  # 64-bit wrap-around is the hash
-        h = ids[:count].copy()
-        for i in range(1, size):
-            h = h * _MULT + ids[i : i + count]
-        h ^= h >> np.uint64(31)
-        h *= _MIX
-        h ^= h >> np.uint64(29)
-    return np.unique(h)
+    return window_hashes(ids, size)
 
 
 def shingles(text: str, size: int) -> frozenset[int]:
