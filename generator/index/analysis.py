@@ -12,7 +12,7 @@ The results are exactly those of the string-based functions they replace.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import Any
@@ -310,11 +310,13 @@ def _runs(keys: IntArray, stop: BoolArray) -> IntArray:
     return out
 
 
-def _phrases(runs: IntArray, base: int, longest: int, short: BoolArray, wide: bool) -> IntArray:
-    """Codes of every one- to `longest`-word phrase in the runs (as `grouping._grams`)."""
+def _windows(
+    runs: IntArray, digits: npt.NDArray[Any], base: int, longest: int, short: BoolArray
+) -> Iterator[tuple[IntArray, npt.NDArray[Any]]]:
+    """(positions, codes) of the one- to `longest`-word phrases in the runs, by length."""
     ok = runs >= 0
-    digits = (runs + 1).astype(object) if wide else runs + 1
-    out = [digits[ok & ~short[np.maximum(runs, 0)]]]
+    at = np.flatnonzero(ok & ~short[np.maximum(runs, 0)])
+    yield at, digits[at]
     code = digits.copy()
     valid = ok.copy()
     for size in range(2, longest + 1):
@@ -323,8 +325,14 @@ def _phrases(runs: IntArray, base: int, longest: int, short: BoolArray, wide: bo
             break
         valid = valid[:n] & ok[size - 1 :]
         code = code[:n] * base + digits[size - 1 :]
-        out.append(code[valid])
-    return np.concatenate(out)
+        at = np.flatnonzero(valid)
+        yield at, code[at]
+
+
+def _phrases(runs: IntArray, base: int, longest: int, short: BoolArray, wide: bool) -> IntArray:
+    """Codes of every one- to `longest`-word phrase in the runs (as `grouping._grams`)."""
+    digits = (runs + 1).astype(object) if wide else runs + 1
+    return np.concatenate([codes for _, codes in _windows(runs, digits, base, longest, short)])
 
 
 class _Builder:
@@ -479,22 +487,11 @@ def _located_phrases(
     runs: IntArray, owner: IntArray, base: int, longest: int, short: BoolArray
 ) -> tuple[IntArray, IntArray]:
     """Codes of every phrase in the runs (as `_phrases`), with the owner of each."""
-    ok = runs >= 0
-    digits = runs + 1
-    at = np.flatnonzero(ok & ~short[np.maximum(runs, 0)])
-    codes, owners = [digits[at]], [owner[at]]
-    code = digits.copy()
-    valid = ok.copy()
-    for size in range(2, longest + 1):
-        n = len(runs) - size + 1
-        if n <= 0:
-            break
-        valid = valid[:n] & ok[size - 1 :]
-        code = code[:n] * base + digits[size - 1 :]
-        at = np.flatnonzero(valid)
-        codes.append(code[at])
-        owners.append(owner[at])
-    return np.concatenate(codes), np.concatenate(owners)
+    found = list(_windows(runs, runs + 1, base, longest, short))
+    return (
+        np.concatenate([codes for _, codes in found]),
+        np.concatenate([owner[at] for at, _ in found]),
+    )
 
 
 def _count_block(
