@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -75,6 +76,11 @@ class Snapshot:
     config: SiteConfig
     archive: Archive
     jobs: dict[str, Job]  # by output path
+
+    @cached_property
+    def slugs(self) -> dict[str, str]:
+        """Each article's slug by its content file (site-relative), made once per build."""
+        return {a.path: slug for slug, a in self.archive.articles.items()}
 
 
 @contextmanager

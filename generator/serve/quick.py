@@ -37,11 +37,10 @@ Write = Callable[[str, str], bool]  # (site path, text) → whether the file's b
 def edited_articles(snapshot: Snapshot, paths: Iterable[Path]) -> dict[str, Article] | None:
     """The edited articles by slug, parsed anew; None when a change needs the full build."""
     root = snapshot.config.root
-    known = {a.path: slug for slug, a in snapshot.archive.articles.items()}
     edited: dict[str, Article] = {}
     for path in paths:
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-        slug = known.get(rel)
+        slug = snapshot.slugs.get(rel)
         if slug is None or not path.is_file():
             return None  # a new, renamed or deleted file changes the page list
         try:
