@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import time
 from collections.abc import Iterator
@@ -24,6 +26,7 @@ from generator.errors import ArshifError, Problem, ProblemLog
 from generator.importer import ImportReport, import_paths
 from generator.index.archive import Archive, build_archive
 from generator.parallel import (
+    Dep,
     Executor,
     Job,
     PageRecord,
@@ -131,6 +134,7 @@ def build(
     report.log.extend(load_log)
     with _timed(report, "index"):
         archive = build_archive(loaded.articles, config.grouping)
+        release_memory()
     with _timed(report, "plan"):
         jobs = plan(archive, config)
         check_unique(Output(j.path, "") for j in jobs)
@@ -142,6 +146,7 @@ def build(
         kept, todo = _unchanged(renderer, base, jobs, old, config.path("output"))
     pages: dict[str, PageRecord] = {}
     rendered: list[str] = []
+    shared = _Interner()
     if snapshot:
         report.snapshot = Snapshot(config, archive, {job.path: job for job in jobs})
     with _site_writer(config, static_dirs, jobs, kept, todo, gate) as staging:
@@ -151,7 +156,8 @@ def build(
                 if done.deps is not None and (
                     key := page_key(renderer.fps, base, jobs[done.index])
                 ):
-                    pages[done.path] = PageRecord(key, done.deps, done.size, done.mtime_ns)
+                    deps = shared.deps(done.deps)
+                    pages[done.path] = PageRecord(key, deps, done.size, done.mtime_ns)
         with _timed(report, "write"):
             for path, record in kept.items():
                 if not staging.reuse(path, record.size, record.mtime_ns):
@@ -167,6 +173,23 @@ def build(
     stats = {path: (record.size, record.mtime_ns) for path, record in pages.items()}
     write_pickle(_manifest(config), Manifest(state, stats, report.articles, load_log.problems))
     return report
+
+
+class _Interner:
+    """One object per distinct recorded call across all pages.
+
+    Pages ask the same few questions (a card's source term, the months list): at 10,000
+    articles 235,000 recorded calls are 35,000 distinct ones. Pages rendered by workers
+    arrive as separate copies; sharing them keeps the build's memory and pages.pickle small.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], Dep] = {}
+
+    def deps(self, deps: tuple[Dep, ...]) -> tuple[Dep, ...]:
+        """deps with each call replaced by the first equal one seen."""
+        seen = self._seen
+        return tuple([seen.setdefault((dep[4], dep[3]), dep) for dep in deps])
 
 
 @dataclass
@@ -207,6 +230,21 @@ def _nothing_changed(manifest: Manifest, state: str, config: SiteConfig) -> bool
         if (st.st_size, st.st_mtime_ns) != written:
             return False
     return bool(manifest.stats)
+
+
+def release_memory() -> None:
+    """Hand memory freed by the index back to the system before the render workers fork.
+
+    glibc keeps freed heap pages for reuse; each forked worker would then carry them in its
+    footprint. Measured at 10,000 articles: 439 MB → 324 MB resident after the index.
+    """
+    gc.collect()
+    try:  # the symbols of the running process: glibc's when Python runs on glibc
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # another C library (musl, macOS): nothing to do
+        return
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)
 
 
 def _fail_if_strict(report: BuildReport, strict: bool) -> None:
