@@ -24,7 +24,8 @@ from generator.cache import (
 from generator.config import SiteConfig
 from generator.errors import ArshifError, Problem, ProblemLog
 from generator.importer import ImportReport, import_paths
-from generator.index.archive import Archive, build_archive
+from generator.index.archive import Archive
+from generator.index.stored import stored_archive
 from generator.parallel import (
     Dep,
     Executor,
@@ -133,7 +134,8 @@ def build(
         loaded = load_cached(config.path("content"), config.root, load_log, cache)
     report.log.extend(load_log)
     with _timed(report, "index"):
-        archive = build_archive(loaded.articles, config.grouping)
+        stored = cache_dir(config) / "index.pickle" if incremental else None
+        archive = stored_archive(loaded.articles, loaded.digests, config.grouping, stored)
         release_memory()
     with _timed(report, "plan"):
         jobs = plan(archive, config)

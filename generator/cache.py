@@ -8,6 +8,7 @@ cache is ignored (the build just does more work), never trusted.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import marshal
 import os
@@ -87,8 +88,13 @@ def _tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] = ()) -> str
 def render_key(config: SiteConfig, template_dirs: list[Path]) -> str:
     """What every page depends on: the generator's code, the templates and the config."""
     settings = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
-    code = _tree_digest([_PACKAGE], (".py", ".txt", ".json", ".yml", ".yaml", ".tsv", ".js"))
-    return digest(repr(sorted(settings.items())), code, _tree_digest(template_dirs))
+    return digest(repr(sorted(settings.items())), code_digest(), _tree_digest(template_dirs))
+
+
+@functools.cache
+def code_digest() -> str:
+    """Digest of the generator's own code and data files (read once per process)."""
+    return _tree_digest([_PACKAGE], (".py", ".txt", ".json", ".yml", ".yaml", ".tsv", ".js"))
 
 
 def build_state(config: SiteConfig, key: str, static_dirs: list[Path]) -> str:

@@ -160,10 +160,11 @@ def lexicon() -> Mapping[str, float]:
     Folding wordfreq's list takes over a second and a few hundred MB at its peak, so the
     result is kept in the user's cache, named by everything it is derived from.
     """
-    return derived("lexicon", _lexicon_inputs(), _fold_lexicon)
+    return derived("lexicon", lexicon_inputs(), _fold_lexicon)
 
 
-def _lexicon_inputs() -> str:
+@cache
+def lexicon_inputs() -> str:
     """What the folded lexicon depends on: wordfreq's version, this module, the extra words."""
     try:
         from importlib.metadata import version
