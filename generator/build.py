@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from generator.cache import (
+    TemplateKeys,
     build_state,
     cache_dir,
     load_cached,
     read_pickle,
     render_key,
+    settings_key,
     write_pickle,
 )
 from generator.config import SiteConfig
@@ -57,6 +59,7 @@ class BuildReport:
     reused: int = 0  # pages linked unchanged from the previous site
     unchanged: bool = False  # nothing changed since the last build: site/ was left as it was
     changed: list[str] | None = None  # site files written or removed, when known
+    rendered: list[str] = field(default_factory=list)  # pages rendered (unchanged bytes too)
     snapshot: Snapshot | None = field(default=None, repr=False)
 
     def lines(self) -> list[str]:
@@ -120,6 +123,7 @@ def build(
         report.log.extend(report.imported.log)
     static_dirs = [theme_dir("static"), config.root / "static"]
     base = render_key(config, template_dirs(config))
+    keys = TemplateKeys(settings_key(config), template_dirs(config))
     state = build_state(config, base, static_dirs)
     manifest: Manifest | None = read_pickle(_manifest(config)) if incremental else None
     if not snapshot and manifest is not None and _nothing_changed(manifest, state, config):
@@ -145,7 +149,7 @@ def build(
     old: dict[str, PageRecord] = (read_pickle(_records(config)) or {}) if manifest else {}
     renderer = PageRenderer(archive, config, loaded.digests)
     with _timed(report, "check"):
-        kept, todo = _unchanged(renderer, base, jobs, old, config.path("output"))
+        kept, todo = _unchanged(renderer, keys, jobs, old, config.path("output"))
     pages: dict[str, PageRecord] = {}
     rendered: list[str] = []
     shared = _Interner()
@@ -155,8 +159,9 @@ def build(
         with _timed(report, "render"):
             for done in run_executor(executor, renderer, jobs, todo, staging.write):
                 rendered.append(done.path)
+                job = jobs[done.index]
                 if done.deps is not None and (
-                    key := page_key(renderer.fps, base, jobs[done.index])
+                    key := page_key(renderer.fps, keys(job.template), job)
                 ):
                     deps = shared.deps(done.deps)
                     pages[done.path] = PageRecord(key, deps, done.size, done.mtime_ns)
@@ -170,6 +175,7 @@ def build(
             with _timed(report, "search"):
                 run_search_index(staging.root, language=config.language)
     report.reused = len(kept)
+    report.rendered = rendered
     report.changed = staging.changed
     write_pickle(_records(config), pages)  # first: a manifest never outlives its records
     stats = {path: (record.size, record.mtime_ns) for path, record in pages.items()}
@@ -277,7 +283,11 @@ def _site_writer(
 
 
 def _unchanged(
-    renderer: PageRenderer, base: str, jobs: list[Job], old: dict[str, PageRecord], site: Path
+    renderer: PageRenderer,
+    keys: TemplateKeys,
+    jobs: list[Job],
+    old: dict[str, PageRecord],
+    site: Path,
 ) -> tuple[dict[str, PageRecord], list[int]]:
     """Pages whose inputs and file are unchanged (to link from the old site); the rest to render."""
     replay = Replayer(renderer, renderer.fps)
@@ -287,7 +297,7 @@ def _unchanged(
         record = old.get(job.path)
         if (
             record is not None
-            and record.key == page_key(renderer.fps, base, job)
+            and record.key == page_key(renderer.fps, keys(job.template), job)
             and replay.still_true(record.deps)
             and _same_file(site / job.path, record)
         ):

@@ -20,6 +20,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import jinja2.meta
+
 from generator.config import SiteConfig
 from generator.content.load import article_from_text
 from generator.content.model import Article
@@ -87,8 +90,74 @@ def _tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] = ()) -> str
 
 def render_key(config: SiteConfig, template_dirs: list[Path]) -> str:
     """What every page depends on: the generator's code, the templates and the config."""
+    return digest(settings_key(config), _tree_digest(template_dirs))
+
+
+def settings_key(config: SiteConfig) -> str:
+    """What every page depends on besides its templates: the generator's code and the config."""
     settings = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
-    return digest(repr(sorted(settings.items())), code_digest(), _tree_digest(template_dirs))
+    return digest(repr(sorted(settings.items())), code_digest())
+
+
+class TemplateKeys:
+    """Per template, a digest of the settings and of every template file it renders with.
+
+    A page depends on its own template and those it extends, includes or imports (found in
+    the parsed source, transitively), so editing list.html re-renders list pages only. A
+    template that names another by a variable could use any of them: it depends on them all.
+    """
+
+    def __init__(self, settings: str, dirs: list[Path]) -> None:
+        self._settings = settings
+        self._dirs = dirs
+        self._parser = jinja2.Environment()
+        self._keys: dict[str, str] = {}
+        self._files: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, name: str) -> str:
+        """The key of pages rendered from template `name`."""
+        if name not in self._keys:
+            self._keys[name] = digest(self._settings, repr(self._closure(name)))
+        return self._keys[name]
+
+    def _closure(self, name: str) -> list[tuple[str, str, str] | None]:
+        """(name, folder, bytes digest) of name and every template it uses, sorted."""
+        seen: dict[str, tuple[str, str, str] | None] = {}
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            found = self._file(current)
+            seen[current] = (current, *found) if found else None
+            for used in self._uses(current):
+                if used is None:  # a name computed while rendering: any template may be used
+                    return [("*", "", _tree_digest(self._dirs))]
+                todo.append(used)
+        return [seen[n] for n in sorted(seen)]
+
+    def _file(self, name: str) -> tuple[str, str] | None:
+        """(folder, digest of the bytes) of the file the loader would pick for name."""
+        if name not in self._files:
+            self._files[name] = None
+            for folder in self._dirs:
+                path = folder / name
+                if path.is_file():
+                    self._files[name] = (str(folder), digest(path.read_bytes()))
+                    break
+        return self._files[name]
+
+    def _uses(self, name: str) -> list[str | None]:
+        """Templates name extends, includes or imports (None for one chosen at render time)."""
+        for folder in self._dirs:
+            path = folder / name
+            if path.is_file():
+                try:
+                    tree = self._parser.parse(path.read_text(encoding="utf-8"))
+                except (jinja2.TemplateSyntaxError, UnicodeDecodeError):
+                    return [None]  # rendering reports it; until then assume the worst
+                return list(jinja2.meta.find_referenced_templates(tree))
+        return []
 
 
 @functools.cache
