@@ -337,6 +337,8 @@ class Fingerprints:
             flat = _flat_digest(value)
             if flat is not None:
                 return ("m", flat)
+            if all(type(v) is Article for v in value):  # a page's articles: the common case
+                return ("a", self._articles_digest(value))
             return tuple(self.canon(v) for v in value)
         if isinstance(value, dict):
             return ("d", tuple((self.canon(k), self.canon(v)) for k, v in value.items()))
@@ -346,6 +348,14 @@ class Fingerprints:
             fields = tuple(self.canon(getattr(value, f.name)) for f in dataclasses.fields(value))
             return (type(value).__qualname__, fields)
         raise Uncacheable(type(value).__name__)
+
+    def _articles_digest(self, articles: list[Article] | tuple[Article, ...]) -> str:
+        """One digest of the files of many articles, in order."""
+        digests = self.digests
+        try:
+            return digest("\x00".join([digests[a.slug] for a in articles]))
+        except KeyError as exc:
+            raise Uncacheable(str(exc)) from None
 
     def key(self, *values: object) -> str:
         """A digest of values' canonical forms (memoised for one container or dataclass)."""
