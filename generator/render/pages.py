@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import jinja2
+from jinja2.runtime import Macro
 
 from generator import search
 from generator.cache import plain_markdown
@@ -39,6 +41,48 @@ class Pager:
     prev_url: str | None
     next_url: str | None
     page_urls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A cached macro call: its markup, and what it asked the renderer while first rendered."""
+
+    html: object
+    deps: tuple[Any, ...]  # the recorded calls (parallel.Dep), added to every page reusing it
+    cacheable: bool
+    inputs: tuple[object, ...]  # the arguments, kept alive while their ids are in the key
+
+
+PartialKey = tuple[object, ...]
+
+
+def partial_key(
+    macro: object, args: tuple[object, ...], kwargs: dict[str, object]
+) -> PartialKey | None:
+    """What identifies a macro call: its code and arguments (None when one cannot be a key).
+
+    A Jinja macro is a new object on every page (imported with the page's context) but keeps
+    its code. Articles are taken by identity: they are immutable and hashing one is costly.
+    """
+    func = macro._func if isinstance(macro, Macro) else macro
+    try:
+        return (
+            getattr(func, "__code__", func),
+            *map(_arg_key, args),
+            *map(_arg_key, kwargs.items()),
+        )
+    except TypeError:  # an unhashable argument
+        return None
+
+
+def _arg_key(value: object) -> object:
+    """An argument as part of a key: with its type, so 1, 1.0 and True stay apart."""
+    if type(value) is Article:
+        return (Article, id(value))
+    if type(value) is tuple:
+        return (tuple, *map(_arg_key, value))
+    hash(value)
+    return (type(value), value)
 
 
 def article_path(slug: str) -> str:
@@ -74,6 +118,8 @@ class Renderer:
         self.config = config
         self.env = env if env is not None else environment(config)
         self.fmt = Formatter(config)
+        self._partials: dict[PartialKey, Partial] = {}
+        self._api_json: str | None = None
 
     def term(self, kind: str, value: str) -> Term | None:
         """The term a display value belongs to."""
@@ -85,7 +131,22 @@ class Renderer:
 
     def page_globals(self) -> dict[str, object]:
         """What every page sees besides its context (the build cache wraps these to record use)."""
-        return {"r": self, "archive": self.archive}
+        return {"r": self, "archive": self.archive, "cached": self.cached}
+
+    def cached(self, macro: Callable[..., object], *args: object, **kwargs: object) -> object:
+        """Template global: a macro's output for these arguments, rendered once per renderer.
+
+        Like Hugo's partialCached: the macro must depend only on its arguments and site-wide
+        globals (r, archive, url, site…), never on the page it is first called from.
+        """
+        key = partial_key(macro, args, kwargs)
+        if key is None:
+            return macro(*args, **kwargs)
+        found = self._partials.get(key)
+        if found is None:
+            html = macro(*args, **kwargs)
+            found = self._partials[key] = Partial(html, (), True, (args, kwargs))
+        return found.html
 
     def _render(self, template: str, path: str, **context: object) -> Output:
         """One page from a template; `path` is the output file relative to the site root."""
@@ -131,6 +192,22 @@ class Renderer:
         """JSON for a <script> block: '<', '>' and '&' escaped so text cannot close the script."""
         text = json.dumps(data, ensure_ascii=False)
         return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+    # The three lookups below are methods, not template reads of archive.related and the like,
+    # because a page records each call with its answer: it then depends on its own list only,
+    # not on the whole mapping (which changes somewhere whenever any article changes).
+
+    def related(self, article: Article) -> list[Article]:
+        """The stories related to an article, best first."""
+        return self.archive.ordered(self.archive.related.get(article.slug, ()))
+
+    def same_story(self, article: Article) -> list[Article]:
+        """Other outlets' copies of the same story."""
+        return self.archive.ordered(self.archive.same_story.get(article.slug, ()))
+
+    def link(self, headline: str) -> str | None:
+        """The slug of the article a read-also or related headline names, if any."""
+        return self.archive.links.get(headline)
 
     def co_occurring(self, kind: str, term: Term, limit: int = 10) -> list[tuple[str, Term]]:
         """Entities most often named alongside this one, as (kind, term)."""
@@ -252,6 +329,23 @@ class Renderer:
             a.same_story,
             lambda slug: self.fmt.url(article_path(slug)),
         )
+
+    def api_json(self) -> str:
+        """The text of site/api/articles.json: one record per line (made once per renderer).
+
+        '<', '>', '&' and "'" are escaped as Jinja's tojson escapes them, so the text is safe
+        inside HTML too; the file stays UTF-8 JSON with the same records.
+        """
+        if self._api_json is None:
+            lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in self.api_records()]
+            text = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
+            self._api_json = (
+                text.replace("<", "\\u003c")
+                .replace(">", "\\u003e")
+                .replace("&", "\\u0026")
+                .replace("'", "\\u0027")
+            )
+        return self._api_json
 
     def api_index(self) -> Output:
         """site/api/articles.json, a machine-readable index of the archive for other tools."""
