@@ -6,13 +6,14 @@ gigabytes on a large archive, so the texts are read here once, in chunks, into n
 each word key gets an id (kept across builds, as `arshif serve` rebuilds often), each raw
 token an id, and every article keeps only what later steps read: the ids of its headline and
 lead, its body's shingle hashes, and its phrases (as integer codes) with their counts.
-The results are exactly those of the string-based functions they replace.
+The results are exactly those of the string-based functions they replace. On several
+cores the chunks are read by forked workers (`reading.py`), with the same results.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import Any
@@ -29,7 +30,7 @@ from generator.index.grouping import (
     is_stop_key,
 )
 
-__all__ = ["Analysis", "analyse", "shingle_hashes", "window_hashes"]
+__all__ = ["Analysis", "analyse", "count_phrases", "shingle_hashes", "window_hashes"]
 
 IntArray = npt.NDArray[np.integer[Any]]
 U64Array = npt.NDArray[np.uint64]
@@ -45,6 +46,15 @@ _MAX_RAWS = 2_000_000  # raw-token table size at which a build starts afresh
 
 _MULT = np.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constants: a cheap, well-mixing hash
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
+
+
+@dataclass
+class _Facts:
+    """Per-word facts (as `_Tables` holds them) of some words."""
+
+    crc: U64Array
+    stop: BoolArray
+    short: BoolArray
 
 
 class _Tables:
@@ -78,23 +88,84 @@ class _Tables:
         if not new:
             return
         keys = fold_keys(new)
-        key_ids: list[int] = []
-        for raw in new:
-            key = keys[raw]
-            rid = self.raw_ids[raw] = len(self.raws)
-            self.raws.append(raw)
+        self._number(new)
+        definite = np.array([r.startswith(_DEFINITE) for r in new], dtype=np.bool_)
+        self.settle([keys[r] for r in new], definite)
+
+    def settle(self, keys: list[str], definite: BoolArray, facts: _Facts | None = None) -> None:
+        """Give the raws numbered without keys (the last len(keys)) their keys.
+
+        The facts of each raw's key, when another process worked them out, are taken for
+        the words new here; else they are worked out here.
+        """
+        first = len(self.raw_key)
+        assert first + len(keys) == len(self.raws), "keys for raws not numbered"
+        key_ids = np.empty(len(keys), dtype=_ID)
+        fresh: list[int] = []
+        for at, key in enumerate(keys):
             if key == GAP:
-                key_ids.append(_BREAK_ID)
+                key_ids[at] = _BREAK_ID
             elif not key or " " in key:
-                key_ids.append(_SPECIAL_ID)
-                self.special[rid] = key
+                key_ids[at] = _SPECIAL_ID
+                self.special[first + at] = key
             else:
-                key_ids.append(self.word(key))
-        self.raw_key = np.concatenate([self.raw_key, np.array(key_ids, dtype=_ID)])
-        self.raw_definite = np.concatenate(
-            [self.raw_definite, np.array([r.startswith(_DEFINITE) for r in new], dtype=np.bool_)]
-        )
-        self._grow()
+                wid = self.vocab.get(key)
+                if wid is None:
+                    wid = self.vocab[key] = len(self.words)
+                    self.words.append(key)
+                    fresh.append(at)
+                key_ids[at] = wid
+        self.raw_key = np.concatenate([self.raw_key, key_ids])
+        self.raw_definite = np.concatenate([self.raw_definite, definite])
+        if facts is None:
+            self._grow()
+            return
+        assert len(self.crc) + len(fresh) == len(self.words), "word facts out of step"
+        self.crc = np.concatenate([self.crc, facts.crc[fresh]])
+        self.stop = np.concatenate([self.stop, facts.stop[fresh]])
+        self.short = np.concatenate([self.short, facts.short[fresh]])
+        self.word_raw = np.concatenate([self.word_raw, np.full(len(fresh), -1, dtype=_ID)])
+
+    def adopt_words(self, words: list[str], facts: _Facts) -> IntArray:
+        """Ids of words another process numbered (those new here numbered, with its facts)."""
+        ids = np.fromiter(map(self.vocab.get, words, repeat(-1)), dtype=_ID, count=len(words))
+        new = np.flatnonzero(ids < 0)
+        if len(new):
+            first = len(self.words)
+            self.words += [words[i] for i in new.tolist()]
+            self.vocab.update(zip(self.words[first:], range(first, len(self.words)), strict=True))
+            ids[new] = np.arange(first, len(self.words))
+            self.crc = np.concatenate([self.crc, facts.crc[new]])
+            self.stop = np.concatenate([self.stop, facts.stop[new]])
+            self.short = np.concatenate([self.short, facts.short[new]])
+            self.word_raw = np.concatenate([self.word_raw, np.full(len(new), -1, dtype=_ID)])
+        return ids
+
+    def number_raws(self, raws: list[str]) -> IntArray:
+        """Ids of raw tokens, numbering those new here; their keys come later (`settle`)."""
+        return self._number(raws)[0]
+
+    def adopt_raws(
+        self, raws: list[str], keys: IntArray, definite: BoolArray, special: dict[int, str]
+    ) -> IntArray:
+        """Ids of raw tokens another process numbered (with their key ids, in this table)."""
+        ids, new = self._number(raws)
+        for at in new[keys[new] == _SPECIAL_ID].tolist():
+            self.special[int(ids[at])] = special[at]
+        self.raw_key = np.concatenate([self.raw_key, keys[new].astype(_ID)])
+        self.raw_definite = np.concatenate([self.raw_definite, definite[new]])
+        return ids
+
+    def _number(self, raws: list[str]) -> tuple[IntArray, IntArray]:
+        """Ids of raw tokens, and where in raws those numbered now (new here) are."""
+        ids = np.fromiter(map(self.raw_ids.get, raws, repeat(-1)), dtype=_ID, count=len(raws))
+        new = np.flatnonzero(ids < 0)
+        if len(new):
+            first = len(self.raws)
+            self.raws += [raws[i] for i in new.tolist()]
+            self.raw_ids.update(zip(self.raws[first:], range(first, len(self.raws)), strict=True))
+            ids[new] = np.arange(first, len(self.raws))
+        return ids, new
 
     def _grow(self) -> None:
         """Facts of the word ids numbered since the last call."""
@@ -111,7 +182,7 @@ class _Tables:
 
     def raws_of_words(self, kids: IntArray) -> IntArray:
         """Raw ids of word keys read as raw tokens (numbering those not seen as tokens yet)."""
-        missing = np.unique(kids[self.word_raw[kids] < 0]).tolist()
+        missing = list(set(kids[self.word_raw[kids] < 0].tolist()))
         if missing:
             self.learn({self.words[k] for k in missing})
             self.word_raw[missing] = [self.raw_ids[self.words[k]] for k in missing]
@@ -133,7 +204,8 @@ _TABLES = _Tables()
 def _tables() -> _Tables:
     """The shared tables, started afresh when the raw-token table has grown too large."""
     global _TABLES
-    if len(_TABLES.raws) > _MAX_RAWS:
+    # A build that stopped between numbering raws and keying them left them without keys.
+    if len(_TABLES.raws) > _MAX_RAWS or len(_TABLES.raw_key) != len(_TABLES.raws):
         _TABLES = _Tables()
     return _TABLES
 
@@ -155,7 +227,12 @@ def window_hashes(words: U64Array, size: int) -> U64Array:
         h ^= h >> np.uint64(31)
         h *= _MIX
         h ^= h >> np.uint64(29)
-    return np.unique(h)
+    # np.unique, by hand: several times faster on arrays this small (a body's shingles).
+    h.sort()
+    keep = np.empty(len(h), dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(h[1:], h[:-1], out=keep[1:])
+    return h[keep]
 
 
 @dataclass
@@ -209,11 +286,16 @@ def _chunk_ids(tables: _Tables, texts: list[list[str]]) -> list[_Text]:
     if missing:
         tables.learn({flat[i] for i in missing})
         rids[missing] = [tables.raw_ids[flat[i]] for i in missing]
+    return _split_texts(tables, rids, [len(t) for t in texts])
+
+
+def _split_texts(tables: _Tables, rids: IntArray, lens: Sequence[int]) -> list[_Text]:
+    """Texts laid end to end as raw ids, each with its key ids (the rare odd one done carefully)."""
     keys = tables.raw_key[rids]
     out: list[_Text] = []
     at = 0
-    for text in texts:
-        end = at + len(text)
+    for size in lens:
+        end = at + size
         mine, mine_keys = rids[at:end], keys[at:end]
         if end > at and mine_keys.min() == _SPECIAL_ID:
             out.append(_careful(tables, mine, mine_keys))
@@ -336,37 +418,16 @@ def _phrases(runs: IntArray, base: int, longest: int, short: BoolArray, wide: bo
 
 
 class _Builder:
-    """Collects the analysis chunk by chunk, joining each chunk's arrays at its end."""
+    """Collects the analysis chunk by chunk, joining each part's arrays at the end."""
 
     def __init__(self) -> None:
         """Start empty."""
-        self.parts: dict[str, list[npt.NDArray[Any]]] = {
-            name: [] for name in ("ts", "tk", "ls", "lk", "sh", "tn", "ln", "sn", "def")
-        }
+        self.parts: dict[str, list[npt.NDArray[Any]]] = {name: [] for name in _PARTS}
 
-    def add_chunk(self, tables: _Tables, texts: list[_Text], cfg: GroupingConfig) -> None:
-        """Keep the headline, lead and shingles of each (title, body) pair of texts."""
-        limit = cfg.tag_body_words
-        titles, bodies = texts[0::2], texts[1::2]
-        leads = [_Text(b.surface[:limit], b.keys[:limit]) for b in bodies]
-        shingles = [
-            shingle_hashes(b.keys[b.keys >= 0], tables.crc, cfg.same_story_shingle) for b in bodies
-        ]
-        p = self.parts
-        for name, texts_of, field in (
-            ("ts", titles, "surface"),
-            ("tk", titles, "keys"),
-            ("ls", leads, "surface"),
-            ("lk", leads, "keys"),
-        ):
-            p[name].append(_join([getattr(t, field) for t in texts_of], _ID))
-        p["sh"].append(_join(shingles, np.uint64))
-        p["tn"].append(np.array([len(t.keys) for t in titles], dtype=np.int64))
-        p["ln"].append(np.array([len(t.keys) for t in leads], dtype=np.int64))
-        p["sn"].append(np.array([len(s) for s in shingles], dtype=np.int64))
-        seen = np.concatenate([p["ts"][-1], p["ls"][-1]])
-        keys = tables.raw_key[seen[tables.raw_definite[seen]]]
-        p["def"].append(np.unique(keys[keys >= 0]))
+    def add(self, parts: dict[str, npt.NDArray[Any]]) -> None:
+        """Keep one chunk's arrays."""
+        for name, array in parts.items():
+            self.parts[name].append(array)
 
     def joined(self, name: str, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
         """One part's arrays, end to end (and dropped from the builder)."""
@@ -376,6 +437,43 @@ class _Builder:
         """Where each article's array starts, from the lengths part."""
         sizes = self.joined(name, np.int64)
         return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+
+
+# A chunk's arrays: headline and lead surface (raw ids) and keys (key ids), body shingles,
+# the lengths of each article's headline, lead and shingles, and the key ids seen with ال.
+_PARTS = ("ts", "tk", "ls", "lk", "sh", "tn", "ln", "sn", "def")
+
+
+def _chunk_parts(
+    tables: _Tables, texts: list[_Text], cfg: GroupingConfig
+) -> dict[str, npt.NDArray[Any]]:
+    """The headline, lead and shingles of each (title, body) pair of texts, as a chunk's arrays."""
+    limit = cfg.tag_body_words
+    titles, bodies = texts[0::2], texts[1::2]
+    leads = [_Text(b.surface[:limit], b.keys[:limit]) for b in bodies]
+    shingles = [
+        shingle_hashes(b.keys[b.keys >= 0], tables.crc, cfg.same_story_shingle) for b in bodies
+    ]
+    p: dict[str, npt.NDArray[Any]] = {
+        "ts": _join([t.surface for t in titles], _ID),
+        "tk": _join([t.keys for t in titles], _ID),
+        "ls": _join([t.surface for t in leads], _ID),
+        "lk": _join([t.keys for t in leads], _ID),
+        "sh": _join(shingles, np.uint64),
+        "tn": np.array([len(t.keys) for t in titles], dtype=np.int64),
+        "ln": np.array([len(t.keys) for t in leads], dtype=np.int64),
+        "sn": np.array([len(s) for s in shingles], dtype=np.int64),
+    }
+    seen = np.concatenate([p["ts"], p["ls"]])
+    keys = tables.raw_key[seen[tables.raw_definite[seen]]]
+    p["def"] = np.unique(keys[keys >= 0])
+    return p
+
+
+def _read(tables: _Tables, chunk: Sequence[Article], cfg: GroupingConfig) -> dict[str, Any]:
+    """Tokenise a chunk of articles' headlines and bodies into the chunk's arrays."""
+    raws = [_TOKEN.findall(text) for a in chunk for text in (a.title, a.body)]
+    return _chunk_parts(tables, _chunk_ids(tables, raws), cfg)
 
 
 def _join(arrays: Sequence[npt.NDArray[Any]], dtype: npt.DTypeLike) -> npt.NDArray[Any]:
@@ -404,14 +502,32 @@ def _count_phrases(
     return codes, counts
 
 
-def analyse(articles: Sequence[Article], cfg: GroupingConfig) -> Analysis:
-    """Read every article's headline and body once."""
+def analyse(
+    articles: Sequence[Article],
+    cfg: GroupingConfig,
+    workers: int = 1,
+    phrases: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+) -> Analysis:
+    """Read every article's headline and body once (tokenising on `workers` processes).
+
+    Without `phrases` the phrase counts are left for `count_phrases` (same-story groups
+    need none, so they can start first). `meanwhile` runs in this process while the
+    workers tokenise (first, when serial).
+    """
     tables = _tables()
     build = _Builder()
-    for at in range(0, len(articles), _CHUNK):
-        chunk = articles[at : at + _CHUNK]
-        raws = [_TOKEN.findall(text) for a in chunk for text in (a.title, a.body)]
-        build.add_chunk(tables, _chunk_ids(tables, raws), cfg)
+    parts = -(-len(articles) // _CHUNK)
+    if workers > 1 and parts > 1:
+        from generator.index.reading import read_parallel  # it builds on this module
+
+        for chunk in read_parallel(tables, articles, cfg, workers, _CHUNK, meanwhile):
+            build.add(chunk)
+    else:
+        if meanwhile is not None:
+            meanwhile()
+        for part in range(parts):
+            build.add(_read(tables, articles[part * _CHUNK : (part + 1) * _CHUNK], cfg))
     n_words = len(tables.words)
     definite = np.zeros(n_words, dtype=np.bool_)
     definite[build.joined("def", np.int64)] = True
@@ -438,8 +554,14 @@ def analyse(articles: Sequence[Article], cfg: GroupingConfig) -> Analysis:
         pair_tf=np.zeros(0, dtype=np.int32),
         pair_df=np.zeros(0, dtype=np.int32),
     )
-    _count_all(an, cfg, len(articles))
+    if phrases:
+        count_phrases(an, cfg)
     return an
+
+
+def count_phrases(an: Analysis, cfg: GroupingConfig) -> None:
+    """Fill in every article's phrase counts, and each phrase's document frequency."""
+    _count_all(an, cfg, len(an.title_start) - 1)
 
 
 def _count_all(an: Analysis, cfg: GroupingConfig, n_docs: int) -> None:
@@ -468,7 +590,7 @@ def _count_all(an: Analysis, cfg: GroupingConfig, n_docs: int) -> None:
     del codes
     an.pair_tf = _join(counts, np.int32)
     del counts
-    an.pair_df = _doc_freq(an.pair_code)
+    an.pair_df = _doc_freq(an.pair_code, an.base)
 
 
 def _stream(
@@ -515,8 +637,25 @@ def _count_block(
     return found - owners * span, counts, np.bincount(owners, minlength=last - first)
 
 
-def _doc_freq(codes: IntArray) -> IntArray:
-    """For each (article, phrase) pair: how many articles have that phrase."""
+def _doc_freq(codes: IntArray, base: int) -> IntArray:
+    """For each (article, phrase) pair: how many articles have that phrase.
+
+    A phrase is in an article once, so that is how often its code occurs. Single words
+    (codes below base) are counted directly; only longer phrases need a sort.
+    """
+    if codes.dtype == object or not len(codes):
+        return _sorted_freq(codes)
+    single = codes < base
+    words = codes[single]
+    out = np.empty(len(codes), dtype=np.int32)
+    out[single] = np.bincount(words, minlength=base).astype(np.int32)[words]
+    del words
+    out[~single] = _sorted_freq(codes[~single])
+    return out
+
+
+def _sorted_freq(codes: IntArray) -> IntArray:
+    """_doc_freq by sorting the codes."""
     if not len(codes):
         return np.zeros(0, dtype=np.int32)
     order = np.argsort(codes, kind="stable")  # measured faster than the default here

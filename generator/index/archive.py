@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from generator.content.model import Article
 from generator.content.slugs import slugify
 from generator.extract.arabic import match_key, normalise
 from generator.extract.entities import entity_key
-from generator.index.analysis import analyse
+from generator.index.analysis import Analysis, analyse, count_phrases
 from generator.index.grouping import GroupingConfig
 from generator.index.links import TitleIndex
-from generator.index.related import related
+from generator.index.pool import POOL_THRESHOLD, Background, pool_size
+from generator.index.related import rank_related, related_index
 from generator.index.samestory import same_story
 from generator.index.tags import assign_tags
 
@@ -144,33 +147,73 @@ def _headline_links(order: list[Article], min_overlap: float) -> dict[str, str]:
     return links
 
 
-def build_archive(articles: list[Article], grouping: GroupingConfig | None = None) -> Archive:
-    """Every index over the articles: each is built from posting lists, never pairwise."""
+def _plain_indexes(order: list[Article], cfg: GroupingConfig) -> dict[str, Any]:
+    """The indexes that need no text analysis: dates, sources, entities and headline links."""
+    years, months, undated = _by_date(order)
+    out: dict[str, Any] = {"years": years, "months": months, "undated": undated}
+    values: dict[str, Grouper] = {
+        "sources": lambda a: [a.source] if a.source else [],
+        "people": lambda a: a.people,
+        "places": lambda a: a.places,
+        "organisations": lambda a: a.organisations,
+    }
+    for kind, grouper in values.items():
+        out[kind] = build_terms(order, grouper, KEYS[kind])
+    out["links"] = _headline_links(order, cfg.link_min_overlap)
+    return out
+
+
+def _apart(order: list[Article], cfg: GroupingConfig, analysis: Analysis) -> dict[str, Any]:
+    """Same-story groups and the indexes that read no text (made in another process)."""
+    return {"same_story": same_story(order, cfg, analysis), **_plain_indexes(order, cfg)}
+
+
+def build_archive(
+    articles: list[Article],
+    grouping: GroupingConfig | None = None,
+    *,
+    workers: int | None = None,
+    pool_threshold: int = POOL_THRESHOLD,
+) -> Archive:
+    """Every index over the articles: each is built from posting lists, never pairwise.
+
+    From `pool_threshold` articles on, the work is spread over `workers` forked processes
+    (all cores by default); the archive is the same either way.
+    """
     cfg = grouping or GroupingConfig()
     order = sorted(articles, key=Article.sort_key)
-    years, months, undated = _by_date(order)
+    procs = pool_size(len(order), pool_threshold, workers)
+    fork = procs > 1
     # Every text is read once, into ids, for tags, same-story groups and related stories.
-    analysis = analyse(order, cfg)
-    tags_of = {slug: tuple(names) for slug, names in assign_tags(order, cfg, analysis).items()}
+    analysis = analyse(order, cfg, procs, phrases=False)
+    # Same-story groups need no phrase counts, and the indexes that read no text need no
+    # analysis: another process makes them meanwhile (when serial: once asked for). It is
+    # waited for before this process lets go of the arrays it shares with it, which it
+    # would otherwise keep alive.
+    apart = Background(partial(_apart, order, cfg, analysis), fork)
+    count_phrases(analysis, cfg)
+    tags_of = {
+        slug: tuple(names) for slug, names in assign_tags(order, cfg, analysis, procs).items()
+    }
     analysis.drop("title_surface_flat", "lead_surface_flat", "lead_keys_flat", "pair_df")
-    copies = same_story(order, cfg, analysis)
+    done = apart.result()
+    copies: dict[str, tuple[str, ...]] = done.pop("same_story")
     analysis.drop("shingle_flat", "title_keys_flat")
-    exclude = {slug: set(others) for slug, others in copies.items()}
-    linked = related(order, tags_of, cfg, exclude, analysis)
+    index = related_index(order, tags_of, cfg, analysis)
     del analysis
+    exclude = {slug: set(others) for slug, others in copies.items()}
+
+    def tag_terms() -> None:
+        """The tags' terms (made here while the workers rank)."""
+        done["tags"] = build_terms(order, lambda a: tags_of.get(a.slug, a.tags), KEYS["tags"])
+
+    linked = rank_related(index, cfg, exclude, procs, meanwhile=tag_terms)
+    del index
     return Archive(
         articles={a.slug: a for a in order},
         order=tuple(a.slug for a in order),
-        tags=build_terms(order, lambda a: tags_of.get(a.slug, a.tags), KEYS["tags"]),
-        sources=build_terms(order, lambda a: [a.source] if a.source else [], KEYS["sources"]),
-        people=build_terms(order, lambda a: a.people, KEYS["people"]),
-        places=build_terms(order, lambda a: a.places, KEYS["places"]),
-        organisations=build_terms(order, lambda a: a.organisations, KEYS["organisations"]),
-        years=years,
-        months=months,
-        undated=undated,
         tags_of=tags_of,
         related=linked,
         same_story=copies,
-        links=_headline_links(order, cfg.link_min_overlap),
+        **done,
     )

@@ -53,7 +53,7 @@ def headline_keys(headline: str) -> list[tuple[str, ...]]:
 
 def _numbers(tokens: Sequence[str]) -> frozenset[str]:
     """The numbers in a headline: a different number is a different story."""
-    return frozenset(t for t in tokens if any(c.isdigit() for c in t))
+    return frozenset(t for t in tokens if any(map(str.isdigit, t)))
 
 
 class TitleIndex:

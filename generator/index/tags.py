@@ -23,6 +23,7 @@ from generator.extract.arabic import data_lines, match_key, normalise, strip_pro
 from generator.extract.source import outlets
 from generator.index.analysis import Analysis, analyse
 from generator.index.grouping import GAP, GroupingConfig, is_stop_key
+from generator.index.pool import imap_parts, slices
 
 __all__ = ["EditorRules", "assign_tags", "tag_key"]
 
@@ -271,11 +272,33 @@ def _codes(an: Analysis, keys: frozenset[str]) -> IntArray:
     return np.unique(np.array(out, dtype=an.pair_code.dtype))
 
 
+@dataclass(frozen=True)
+class _Scorer:
+    """What scoring the phrases needs besides their counts (made once for every slice)."""
+
+    cfg: GroupingConfig
+    max_df: int
+    logn: float
+    logs: FloatArray  # log of each document frequency up to max_df
+    flags: tuple[BoolArray, BoolArray, BoolArray]
+    credits: IntArray
+
+    @classmethod
+    def of(cls, an: Analysis, cfg: GroupingConfig, shape: _Shape, n_docs: int) -> _Scorer:
+        """The archive-wide parts of the scores."""
+        max_df = max(cfg.tag_min_articles, int(cfg.tag_max_share * n_docs))
+        # math.log, not numpy's: the scores (and their ties) must not move by a bit.
+        logs = np.array([0.0] + [math.log(d) for d in range(1, max_df + 1)])
+        flags = _word_flags(an, shape)
+        return cls(cfg, max_df, math.log(n_docs + 1), logs, flags, _codes(an, shape.credits))
+
+
 @dataclass
 class _Phrases:
-    """Every (article, phrase) pair's score and which ranked list it may enter."""
+    """Some articles' (article, phrase) pairs: each score and which ranked list it may enter."""
 
     an: Analysis
+    offset: int  # where the first article's pairs start among all pairs
     score: FloatArray
     shared: BoolArray  # in at least tag_min_articles articles (and not too many)
     filler: BoolArray  # a phrase of fewer articles: only filler
@@ -283,30 +306,29 @@ class _Phrases:
     spelled: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, an: Analysis, cfg: GroupingConfig, shape: _Shape, n_docs: int) -> _Phrases:
-        """Scores as tf × idf × shape factor; over-common phrases and fragments left out."""
-        max_df = max(cfg.tag_min_articles, int(cfg.tag_max_share * n_docs))
-        logn = math.log(n_docs + 1)
-        # math.log, not numpy's: the scores (and their ties) must not move by a bit.
-        logs = np.array([0.0] + [math.log(d) for d in range(1, max_df + 1)])
-        flags = _word_flags(an, shape)
-        credits = _codes(an, shape.credits)
-        total = len(an.pair_code)
-        score = np.empty(total, dtype=np.float64)
-        shared = np.empty(total, dtype=np.bool_)
-        filler = np.empty(total, dtype=np.bool_)
-        repeated = np.empty(total, dtype=np.bool_)
+    def build(cls, an: Analysis, scorer: _Scorer, first: int, last: int) -> _Phrases:
+        """Scores of articles first..last-1 as tf × idf × shape factor.
+
+        Over-common phrases and fragments are left out.
+        """
+        cfg, max_df = scorer.cfg, scorer.max_df
+        lo, hi = int(an.pair_start[first]), int(an.pair_start[last])
+        score = np.empty(hi - lo, dtype=np.float64)
+        shared = np.empty(hi - lo, dtype=np.bool_)
+        filler = np.empty(hi - lo, dtype=np.bool_)
+        repeated = np.empty(hi - lo, dtype=np.bool_)
         # In blocks, so the temporaries stay small next to the pairs themselves.
-        for at in range(0, total, _BLOCK):
-            block = slice(at, at + _BLOCK)
+        for at in range(lo, hi, _BLOCK):
+            block, out = slice(at, min(at + _BLOCK, hi)), slice(at - lo, min(at + _BLOCK, hi) - lo)
             df, tf = an.pair_df[block], an.pair_tf[block]
-            factor = _factors(an, an.pair_code[block], flags, credits)
+            factor = _factors(an, an.pair_code[block], scorer.flags, scorer.credits)
             ok = (df <= max_df) & (factor != 0)
-            score[block] = tf.astype(np.float64) * (logn - logs[np.minimum(df, max_df)]) * factor
-            shared[block] = ok & (df >= cfg.tag_min_articles)
-            filler[block] = ok & ~shared[block]
-            repeated[block] = shared[block] & (tf >= 2)
-        return cls(an, score, shared, filler, repeated)
+            idf = scorer.logn - scorer.logs[np.minimum(df, max_df)]
+            score[out] = tf.astype(np.float64) * idf * factor
+            shared[out] = ok & (df >= cfg.tag_min_articles)
+            filler[out] = ok & ~shared[out]
+            repeated[out] = shared[out] & (tf >= 2)
+        return cls(an, lo, score, shared, filler, repeated)
 
     def spell(self, code: int) -> str:
         """The key of a phrase code (remembered: shared phrases come up again and again)."""
@@ -320,14 +342,15 @@ class _Phrases:
 
         Lazy: the picker mostly stops after a few, so only those are spelled and sorted.
         """
-        start, end = int(self.an.pair_start[index]), int(self.an.pair_start[index + 1])
+        start = int(self.an.pair_start[index]) - self.offset
+        end = int(self.an.pair_start[index + 1]) - self.offset
         picks = np.flatnonzero(which[start:end]) + start
         if not len(picks):
             return
         scores = self.score[picks]
         order = np.argsort(-scores, kind="stable")
         ranked = scores[order].tolist()
-        codes = self.an.pair_code[picks[order]].tolist()
+        codes = self.an.pair_code[picks[order] + self.offset].tolist()
         done, i = 0, 0
         while i < len(ranked) and done < limit:
             j = i + 1
@@ -470,29 +493,56 @@ def _display_names(spellings: dict[str, Counter[str]], rules: EditorRules) -> di
     return names
 
 
+# One article's picks: its tag keys, (key, surface) spellings seen, automatic keys.
+_Picked = tuple[list[str], list[tuple[str, str]], list[str]]
+
+
+def _pick_all(
+    articles: Sequence[Article],
+    an: Analysis,
+    cfg: GroupingConfig,
+    rules: EditorRules,
+    workers: int,
+) -> list[_Picked]:
+    """Every article's picks, on `workers` forked processes each taking a slice."""
+    shape = _shape(an)
+    scorer = _Scorer.of(an, cfg, shape, len(articles))
+    bounds = slices(len(articles), workers * 4 if workers > 1 else 1)
+
+    def pick(part: int) -> list[_Picked]:
+        """The picks of one slice of the articles (scoring only that slice's phrases)."""
+        phrases = _Phrases.build(an, scorer, *bounds[part])
+        out: list[_Picked] = []
+        for i in range(*bounds[part]):
+            doc = _Doc(an, i)
+            got = _pick(articles[i], doc, phrases, rules, cfg, shape)
+            auto = [k for k, s in got.surfaces.items() if not s]
+            spelled = [(k, s) for k, s in got.surfaces.items() if s]
+            out.append((got.keys, spelled + _surfaces(doc, set(auto)), auto))
+        return out
+
+    return [p for part in imap_parts(pick, len(bounds), workers) for p in part]
+
+
 def assign_tags(
     articles: Sequence[Article],
     cfg: GroupingConfig | None = None,
     analysis: Analysis | None = None,
+    workers: int = 1,
 ) -> dict[str, list[str]]:
-    """Tags for every article (slug -> display names), hand tags first."""
+    """Tags for every article (slug -> display names), hand tags first.
+
+    The articles are picked for on `workers` forked processes, each taking a slice.
+    """
     cfg = cfg or GroupingConfig()
     rules = EditorRules.from_config(cfg)
     an = analysis if analysis is not None else analyse(articles, cfg)
-    shape = _shape(an)
-    phrases = _Phrases.build(an, cfg, shape, len(articles))
-    docs = [_Doc(an, i) for i in range(len(articles))]
-    picked = [_pick(a, d, phrases, rules, cfg, shape) for a, d in zip(articles, docs, strict=True)]
-    del phrases
+    picked = _pick_all(articles, an, cfg, rules, workers)
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    for doc, pick in zip(docs, picked, strict=True):
-        auto = {k for k, s in pick.surfaces.items() if not s}
-        for key, surface in pick.surfaces.items():
-            if surface:
-                spellings[key][surface] += 1
-        for key, surface in _surfaces(doc, auto):
+    for _, spelled, auto in picked:
+        for key, surface in spelled:
             spellings[key][surface] += 1
         for key in auto:
             spellings[key][key] += 0  # a key never seen spelled still gets a name
     names = _display_names(spellings, rules)
-    return {a.slug: [names[k] for k in p.keys] for a, p in zip(articles, picked, strict=True)}
+    return {a.slug: [names[k] for k in p[0]] for a, p in zip(articles, picked, strict=True)}
