@@ -338,7 +338,7 @@ class Fingerprints:
             if flat is not None:
                 return ("m", flat)
             if all(type(v) is Article for v in value):  # a page's articles: the common case
-                return ("a", self._articles_digest(value))
+                return ("a", self.articles_digest(value))
             return tuple(self.canon(v) for v in value)
         if isinstance(value, dict):
             return ("d", tuple((self.canon(k), self.canon(v)) for k, v in value.items()))
@@ -349,7 +349,7 @@ class Fingerprints:
             return (type(value).__qualname__, fields)
         raise Uncacheable(type(value).__name__)
 
-    def _articles_digest(self, articles: list[Article] | tuple[Article, ...]) -> str:
+    def articles_digest(self, articles: list[Article] | tuple[Article, ...]) -> str:
         """One digest of the files of many articles, in order."""
         digests = self.digests
         try:

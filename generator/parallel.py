@@ -113,10 +113,7 @@ def answer_key(fps: Fingerprints, value: object) -> str:
         except ValueError:  # a field marshal cannot write: the general way
             pass
     elif isinstance(value, list) and value and all(type(a) is Article for a in value):
-        try:
-            return digest("Articles", *[fps.digests[a.slug] for a in value])
-        except KeyError as exc:
-            raise Uncacheable(str(exc)) from exc
+        return "Articles:" + fps.articles_digest(value)
     return fps.key(value)
 
 
@@ -313,13 +310,10 @@ def _context_part(fps: Fingerprints, value: object) -> str | bytes:
     kind = type(value)  # exact types: a subclass (Markup, say) may render differently
     if kind is str and isinstance(value, str):
         return f"s{len(value)}:{value}"
-    try:
-        if kind is Article and isinstance(value, Article):
-            return "A" + fps.digests[value.slug]
-        if isinstance(value, list) and value and all(type(a) is Article for a in value):
-            return "L" + ",".join(fps.digests[a.slug] for a in value)
-    except KeyError as exc:
-        raise Uncacheable(str(exc)) from exc
+    if kind is Article and isinstance(value, Article):
+        return "A" + fps.articles_digest([value])
+    if isinstance(value, list) and value and all(type(a) is Article for a in value):
+        return "L" + fps.articles_digest(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         names = _FIELDS.get(kind)
         if names is None:
