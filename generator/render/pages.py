@@ -120,6 +120,7 @@ class Renderer:
         self.fmt = Formatter(config)
         self._partials: dict[PartialKey, Partial] = {}
         self._api_json: str | None = None
+        self._co_occurring: dict[tuple[str, Term, int], list[tuple[str, Term]]] = {}
 
     def term(self, kind: str, value: str) -> Term | None:
         """The term a display value belongs to."""
@@ -210,13 +211,23 @@ class Renderer:
         return self.archive.links.get(headline)
 
     def co_occurring(self, kind: str, term: Term, limit: int = 10) -> list[tuple[str, Term]]:
-        """Entities most often named alongside this one, as (kind, term)."""
+        """Entities most often named alongside this one, as (kind, term).
+
+        Counted once per renderer: every page of a long entity list shows the same ones.
+        """
+        key = (kind, term, limit)
+        if key not in self._co_occurring:
+            self._co_occurring[key] = self._count_co_occurring(kind, term, limit)
+        return list(self._co_occurring[key])
+
+    def _count_co_occurring(self, kind: str, term: Term, limit: int) -> list[tuple[str, Term]]:
+        """co_occurring, counted."""
         counts: Counter[tuple[str, str]] = Counter()
         for slug in term.articles:
             article = self.archive.articles[slug]
             for other_kind in ENTITY_KINDS:
                 for value in getattr(article, other_kind):
-                    found = self.archive.term(other_kind, value)
+                    found = self.term(other_kind, value)  # the build's renderer memoises terms
                     if found and (other_kind, found.key) != (kind, term.key):
                         counts[(other_kind, found.key)] += 1
         top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
