@@ -128,13 +128,8 @@ class _Tables:
 
     def adopt_words(self, words: list[str], facts: _Facts) -> IntArray:
         """Ids of words another process numbered (those new here numbered, with its facts)."""
-        ids = np.fromiter(map(self.vocab.get, words, repeat(-1)), dtype=_ID, count=len(words))
-        new = np.flatnonzero(ids < 0)
+        ids, new = _number_new(words, self.vocab, self.words)
         if len(new):
-            first = len(self.words)
-            self.words += [words[i] for i in new.tolist()]
-            self.vocab.update(zip(self.words[first:], range(first, len(self.words)), strict=True))
-            ids[new] = np.arange(first, len(self.words))
             self.crc = np.concatenate([self.crc, facts.crc[new]])
             self.stop = np.concatenate([self.stop, facts.stop[new]])
             self.short = np.concatenate([self.short, facts.short[new]])
@@ -158,14 +153,7 @@ class _Tables:
 
     def _number(self, raws: list[str]) -> tuple[IntArray, IntArray]:
         """Ids of raw tokens, and where in raws those numbered now (new here) are."""
-        ids = np.fromiter(map(self.raw_ids.get, raws, repeat(-1)), dtype=_ID, count=len(raws))
-        new = np.flatnonzero(ids < 0)
-        if len(new):
-            first = len(self.raws)
-            self.raws += [raws[i] for i in new.tolist()]
-            self.raw_ids.update(zip(self.raws[first:], range(first, len(self.raws)), strict=True))
-            ids[new] = np.arange(first, len(self.raws))
-        return ids, new
+        return _number_new(raws, self.raw_ids, self.raws)
 
     def _grow(self) -> None:
         """Facts of the word ids numbered since the last call."""
@@ -196,6 +184,20 @@ class _Tables:
         if kid == _BREAK_ID:
             return GAP
         return self.special[rid] if kid == _SPECIAL_ID else self.words[kid]
+
+
+def _number_new(
+    names: list[str], ids_of: dict[str, int], listed: list[str]
+) -> tuple[IntArray, IntArray]:
+    """Ids of names in a numbering (ids_of, listed), adding the new ones; and where those are."""
+    ids = np.fromiter(map(ids_of.get, names, repeat(-1)), dtype=_ID, count=len(names))
+    new = np.flatnonzero(ids < 0)
+    if len(new):
+        first = len(listed)
+        listed += [names[i] for i in new.tolist()]
+        ids_of.update(zip(listed[first:], range(first, len(listed)), strict=True))
+        ids[new] = np.arange(first, len(listed))
+    return ids, new
 
 
 _TABLES = _Tables()
