@@ -98,8 +98,9 @@ class Background(Generic[R]):
     answer is never asked for (the build failed meanwhile) is stopped once this is dropped.
     """
 
-    def __init__(self, fn: Callable[[], R], fork: bool) -> None:
-        """Start fn in a child process when fork is true."""
+    def __init__(self, fn: Callable[[], R], fork: bool, daemon: bool = True) -> None:
+        """Start fn in a child process when fork is true (one that may fork its own pools
+        when not a daemon)."""
         self._fn: Callable[[], R] | None = fn
         self._conn: Connection | None = None
         self._proc: Any = None
@@ -108,7 +109,7 @@ class Background(Generic[R]):
             receive, send = ctx.Pipe(duplex=False)
             gc.freeze()
             try:
-                proc = ctx.Process(target=_send_result, args=(fn, send), daemon=True)
+                proc = ctx.Process(target=_send_result, args=(fn, send), daemon=daemon)
                 proc.start()
             finally:
                 gc.unfreeze()
