@@ -193,26 +193,37 @@ class _Recording:
 
 
 class _Recorder:
-    """Stands in for the renderer or the archive inside templates and records what is asked."""
+    """Stands in for the renderer or the archive inside templates and records what is asked.
 
-    def __init__(self, label: str, target: object, rec: _Recording) -> None:
-        self._label, self._target, self._rec = label, target, rec
+    One per renderer, not per page: it records into the page being rendered (the owner's
+    recording). A method's recording wrapper is made once and kept as an attribute, so a
+    template calling it again skips the lookup (pages make dozens of calls each).
+    """
+
+    def __init__(self, label: str, target: object, owner: PageRenderer) -> None:
+        self._label, self._target, self._owner = label, target, owner
 
     def __getattr__(self, name: str) -> Any:
         """Attributes are recorded with their value; methods with each call and its answer."""
         value = getattr(self._target, name)
-        rec, label = self._rec, self._label
+        owner, label = self._owner, self._label
         if not callable(value):
-            rec.add(rec.asked.attribute(label, name, value))
+            rec = owner._rec
+            if rec is not None:
+                rec.add(rec.asked.attribute(label, name, value))
             return value
         if name in PURE_METHODS:
+            self.__dict__[name] = value
             return value
 
         def call(*args: Any, **kwargs: Any) -> Any:
             result = value(*args, **kwargs)
-            rec.add(rec.asked.call(label, name, args, kwargs, result))
+            rec = owner._rec
+            if rec is not None:
+                rec.add(rec.asked.call(label, name, args, kwargs, result))
             return result
 
+        self.__dict__[name] = call
         return call
 
 
@@ -227,6 +238,11 @@ class PageRenderer(Renderer):
         self._terms: dict[tuple[str, str], Term | None] = {}
         self._asked = _Asked(self.fps)
         self._rec: _Recording | None = None  # the page being rendered
+        self._recording = {
+            **self._globals,
+            "r": _Recorder("r", self, self),
+            "archive": _Recorder("archive", self.archive, self),
+        }
 
     def page_globals(self) -> dict[str, object]:
         """The recording stand-ins while a job renders."""
@@ -269,12 +285,7 @@ class PageRenderer(Renderer):
     def render_job(self, job: Job) -> tuple[str, tuple[Dep, ...] | None]:
         """A page's text and its recorded dependencies (None when they cannot be trusted)."""
         rec = self._rec = _Recording(self._asked)
-        plain = self._globals
-        self._globals = {
-            **plain,
-            "r": _Recorder("r", self, rec),
-            "archive": _Recorder("archive", self.archive, rec),
-        }
+        plain, self._globals = self._globals, self._recording
         try:
             text = self._render(job.template, job.path, **job.context).text
         finally:
