@@ -12,11 +12,14 @@ import numpy as np
 import pytest
 
 import generator.index.analysis as analysis_module
+import generator.index.archive as archive_module
 from generator.content.model import Article
+from generator.extract.arabic import match_key, normalise
 from generator.index.analysis import Analysis, analyse
 from generator.index.archive import build_archive
 from generator.index.grouping import GroupingConfig
 from generator.index.pool import Background, imap_parts, map_parts, pool_size, slices
+from generator.index.stored import built_apart
 
 needs_fork = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="no fork on this system"
@@ -190,6 +193,37 @@ def test_meanwhile_runs_here_once(workers: int) -> None:
     found = list(imap_parts(lambda i: i + 1, 6, workers, meanwhile=lambda: ran.append(1)))
     assert found == [1, 2, 3, 4, 5, 6]
     assert ran == [1]
+
+
+@needs_fork
+def test_indexes_built_in_a_child_equal_those_built_here(articles: list[Article]) -> None:
+    """built_apart forks a child (which may fork its own pools) and hands back the same indexes."""
+    cfg = GroupingConfig()
+    here = build_archive(articles, cfg)
+    apart = built_apart(articles, cfg, threshold=1)
+    assert set(apart) == {f for f in vars(here) if f != "articles"}
+    assert all(apart[name] == getattr(here, name) for name in apart)
+
+
+def test_terms_are_found_by_the_spellings_articles_use_without_folding_again(
+    articles: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Archive.term answers every spelling an article carries from the spellings table."""
+    archive = build_archive(articles, GroupingConfig(), pool_threshold=10**9)
+    names = {name for tags in archive.tags_of.values() for name in tags}
+    sources = {a.source for a in articles if a.source}
+    assert names and sources
+    expected = {("tags", n): archive.tags[match_key(n)] for n in names} | {
+        ("sources", s): archive.sources[normalise(s)] for s in sources
+    }
+
+    def refuse(value: str) -> str:
+        raise AssertionError(f"folded {value!r} again")
+
+    monkeypatch.setattr(archive_module, "KEYS", dict.fromkeys(archive_module.KEYS, refuse))
+    assert {k: archive.term(*k) for k in expected} == expected
+    monkeypatch.undo()
+    assert archive.term("tags", "كلمة لم ترد في أي مقال") is None  # folded, then not found
 
 
 def fail() -> int:

@@ -21,7 +21,7 @@ from generator.content.model import Article
 from generator.extract.arabic import lexicon_inputs
 from generator.index.archive import Archive, build_archive
 from generator.index.grouping import GroupingConfig
-from generator.index.pool import Background, pool_size
+from generator.index.pool import POOL_THRESHOLD, Background, pool_size
 
 # Everything an Archive holds besides the Article objects themselves (those come fresh
 # from the files, which the key already names by digest).
@@ -60,7 +60,9 @@ def _parts(articles: Sequence[Article], grouping: GroupingConfig) -> dict[str, A
     return {name: getattr(archive, name) for name in _STORED}
 
 
-def built_apart(articles: Sequence[Article], grouping: GroupingConfig) -> dict[str, Any]:
+def built_apart(
+    articles: Sequence[Article], grouping: GroupingConfig, threshold: int = POOL_THRESHOLD
+) -> dict[str, Any]:
     """The indexes, built in a child process when the archive is big enough for a pool.
 
     Building them leaves this process hundreds of megabytes bigger than their result (the
@@ -68,7 +70,7 @@ def built_apart(articles: Sequence[Article], grouping: GroupingConfig) -> dict[s
     would carry that. The child hands back only the indexes (4 MB pickled at 10,000
     articles) and takes the rest with it when it ends.
     """
-    fork = pool_size(len(articles)) > 1
+    fork = pool_size(len(articles), threshold) > 1
     return Background(partial(_parts, articles, grouping), fork, daemon=False).result()
 
 
