@@ -99,8 +99,7 @@ class Background(Generic[R]):
     """
 
     def __init__(self, fn: Callable[[], R], fork: bool, daemon: bool = True) -> None:
-        """Start fn in a child process when fork is true (one that may fork its own pools
-        when not a daemon)."""
+        """Start fn in a child process when fork is true (a non-daemon child may fork pools)."""
         self._fn: Callable[[], R] | None = fn
         self._conn: Connection | None = None
         self._proc: Any = None
