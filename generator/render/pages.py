@@ -85,6 +85,11 @@ def _arg_key(value: object) -> object:
     return (type(value), value)
 
 
+def _html_safe(json_text: str) -> str:
+    """JSON text with '<', '>' and '&' escaped, so no text in it can close a tag or script."""
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def article_path(slug: str) -> str:
     """The folder of an article page."""
     return f"articles/{slug}/"
@@ -191,8 +196,7 @@ class Renderer:
 
     def json_ld(self, data: object) -> str:
         """JSON for a <script> block: '<', '>' and '&' escaped so text cannot close the script."""
-        text = json.dumps(data, ensure_ascii=False)
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return _html_safe(json.dumps(data, ensure_ascii=False))
 
     # The three lookups below are methods, not template reads of archive.related and the like,
     # because a page records each call with its answer: it then depends on its own list only,
@@ -350,12 +354,7 @@ class Renderer:
         if self._api_json is None:
             lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in self.api_records()]
             text = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
-            self._api_json = (
-                text.replace("<", "\\u003c")
-                .replace(">", "\\u003e")
-                .replace("&", "\\u0026")
-                .replace("'", "\\u0027")
-            )
+            self._api_json = _html_safe(text).replace("'", "\\u0027")
         return self._api_json
 
     def api_index(self) -> Output:
