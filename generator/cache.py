@@ -400,9 +400,24 @@ def replay_problems(log: ProblemLog, problems: list[Problem]) -> None:
 # only at a line start, '_' only where it is not between two letters or digits).
 _MARKUP = re.compile(r"[\\`*\[\]<>&~|\t\r\x00-\x08\x0b-\x1f\x7f]")
 _LOOSE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
-# Line starts that could open a list, quote, heading, code block, setext underline or rule.
-_BLOCK_START = re.compile(r"[-+=*>#~|0-9\s]")
+# Line starts that could open a block (list, quote, heading, code, setext underline, rule,
+# table). Digits open an ordered list only when a '.' or ')' follows them; '-' and '+' open
+# a list or a rule only when a space, another marker or the line's end follows them.
+_BLOCK_START = re.compile(r"[-+](?![^\s+-])|[=*>#~|\s]|[0-9]+[.)]")
 _HEADING = re.compile(r"(#{1,6}) (\S.*)")
+# A one-line bullet item: its marker, one space, then the item's text.
+_BULLET = re.compile(r"([-+*]) (\S.*)")
+
+
+def _plain_text(lines: list[str]) -> str | None:
+    """The escaped text of lines of plain prose (one paragraph's worth), else None."""
+    for line in lines:
+        if line != line.strip() or _BLOCK_START.match(line):
+            return None
+    text = "\n".join(lines)
+    if _MARKUP.search(text) or ("_" in text and _LOOSE_UNDERSCORE.search(text)):
+        return None
+    return text.replace('"', "&quot;")
 
 
 def _plain_block(lines: list[str]) -> str | None:
@@ -414,32 +429,56 @@ def _plain_block(lines: list[str]) -> str | None:
             return None
         escaped = text.replace('"', "&quot;")
         return f"<h{level}>{escaped}</h{level}>\n"
-    for line in lines:
-        if line != line.strip() or _BLOCK_START.match(line):
-            return None
-    text = "\n".join(lines)
-    if _MARKUP.search(text) or ("_" in text and _LOOSE_UNDERSCORE.search(text)):
-        return None
-    return "<p>" + text.replace('"', "&quot;") + "</p>\n"
+    text = _plain_text(lines)
+    return None if text is None else f"<p>{text}</p>\n"
+
+
+def _bullet_list(items: list[str]) -> str:
+    """A list of one-line items, each its own block: loose (items in <p>) when more than one.
+
+    CommonMark calls a list loose when blank lines separate its items, as they do here.
+    """
+    if len(items) == 1:
+        return f"<ul>\n<li>{items[0]}</li>\n</ul>\n"
+    return "<ul>\n" + "".join(f"<li>\n<p>{item}</p>\n</li>\n" for item in items) + "</ul>\n"
 
 
 def plain_markdown(body: str) -> str | None:
     """CommonMark HTML for bodies of plain prose, exactly as markdown-it renders them.
 
-    Paragraphs and `#` headings without any character Markdown could read as syntax are by
-    far the most common article bodies; rendering them directly is many times faster. Any
-    other body returns None and goes to markdown-it.
+    Paragraphs, `#` headings and bullet lists of one-line items, without any character
+    Markdown could read as syntax, are by far the most common article bodies; rendering
+    them directly is many times faster. Any other body returns None and goes to markdown-it.
     """
     out: list[str] = []
     block: list[str] = []
+    bullets: list[str] = []  # the open list's items, as escaped text
+    marker = ""
     for line in [*body.split("\n"), ""]:
-        if line.strip(" ") == "":
-            if block:
-                html = _plain_block(block)
-                if html is None:
-                    return None
-                out.append(html)
-                block = []
-        else:
+        if line.strip(" ") != "":
             block.append(line)
+            continue
+        if not block:
+            continue
+        item = _BULLET.fullmatch(block[0]) if len(block) == 1 else None
+        if item is not None:
+            text = _plain_text([item.group(2)])
+            if text is None:
+                return None
+            if bullets and item.group(1) != marker:  # another marker starts another list
+                out.append(_bullet_list(bullets))
+                bullets = []
+            marker = item.group(1)
+            bullets.append(text)
+        else:
+            html = _plain_block(block)
+            if html is None:
+                return None
+            if bullets:
+                out.append(_bullet_list(bullets))
+                bullets = []
+            out.append(html)
+        block = []
+    if bullets:
+        out.append(_bullet_list(bullets))
     return "".join(out)

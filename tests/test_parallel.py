@@ -81,6 +81,39 @@ def test_plain_markdown_is_markdown_it_or_declines(body: str) -> None:
     assert fast is None or fast == markdown().render(body)
 
 
+_PIECES = ["- ", "* ", "+ ", "-", "1. ", "2) ", "12 ", "1999- ", "# ", "## ", " ", "نص"]
+_PIECES += ["ب ع", '"', "_", "a_b", "\u00a0", "-- ", "- - -", "* * *", "---", "===", "\t", ">"]
+_LINES = st.lists(st.sampled_from(_PIECES), max_size=5).map("".join)
+_BREAKS = st.sampled_from(["\n", "\n\n", "\n\n\n", "\n \n"])
+_BLOCKS = st.lists(st.tuples(_LINES, _BREAKS), max_size=8).map(lambda xs: "".join(map("".join, xs)))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_BLOCKS)
+def test_plain_markdown_of_block_shaped_text_is_markdown_it_or_declines(body: str) -> None:
+    fast = plain_markdown(body)
+    assert fast is None or fast == markdown().render(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "- بند أول\n\n- بند ثان\n\nفقرة بعد القائمة.",
+        "- بند وحيد",
+        "* بند\n\n- بند بعلامة أخرى يبدأ قائمة أخرى",
+        "فقرة\n\n+ بند\n\n## عنوان\n\n- بند 12 شهرا",
+        "1999- سنة\n\n2 - بند ليس قائمة مرقمة\n\n-بلا مسافة ليس بندا",
+    ],
+)
+def test_bullet_lists_take_the_fast_path(body: str) -> None:
+    assert plain_markdown(body) == markdown().render(body)
+
+
+@pytest.mark.parametrize("body", ["- بند\n- بند ملاصق", "- 1. مرقمة داخل بند", "2. مرقمة", "-"])
+def test_lists_the_fast_path_does_not_know_decline(body: str) -> None:
+    assert plain_markdown(body) is None
+
+
 def test_plain_prose_takes_the_fast_path() -> None:
     body = 'فقرة أولى فيها "اقتباس" و#وسم_مركب.\nسطر ثان.\n\n## عنوان فرعي\n\nفقرة.'
     assert plain_markdown(body) == markdown().render(body)
