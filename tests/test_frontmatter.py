@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,3 +119,80 @@ def test_loader_never_crashes_on_arbitrary_text(text: str) -> None:
         assert str(exc).startswith("x.md")
     else:
         assert article.title
+
+
+_PIECES = ["yes", "null", "On", "n", "x1", ":", ": ", " ", "- ", "-", "'", "''", '"', "\\", "#"]
+_PIECES += [" #", "نص", "0", "12", "012", "1.5", "1e3", "1_000", "+1", "0x1f", "1:20", ".inf", "~"]
+_PIECES += [
+    "2015-08-06",
+    "12:30:00",
+    "\t",
+    "[",
+    "{",
+    "&a",
+    "*a",
+    "!t",
+    "%",
+    "@",
+    "`",
+    ",",
+    "?",
+    ">",
+]
+_PIECES += ["<<", "=", "\u00a0", "\u2028", "\x85", "\ufeff"]
+_VALUE = st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4).map("".join)
+_KEYS = st.sampled_from(["title", "tags", "a", "yes", "No", "x_1", "_k", "null", "1"])
+_ENTRY = st.one_of(
+    st.tuples(_KEYS, _VALUE).map(": ".join),
+    st.tuples(
+        _KEYS, st.sampled_from(["", "  ", "    "]), st.lists(_VALUE, min_size=1, max_size=3)
+    ).map(lambda t: t[0] + ":" + "".join(f"\n{t[1]}- {v}" for v in t[2])),
+)
+
+
+def _types(data: dict[str, object]) -> list[object]:
+    """Each value's type, and its items' types for a list."""
+    return [(type(v), [type(x) for x in v] if isinstance(v, list) else None) for v in data.values()]
+
+
+@given(st.lists(_ENTRY, max_size=5).map("\n".join))
+@settings(max_examples=3000)
+def test_fast_reader_reads_what_pyyaml_reads_or_declines(yaml_text: str) -> None:
+    try:
+        fast = frontmatter._plain_mapping(yaml_text + "\n")
+    except frontmatter._NotPlain:
+        return
+    slow = yaml.load(yaml_text + "\n", Loader=yaml.SafeLoader)
+    assert fast == slow and _types(fast) == _types(slow)
+
+
+@pytest.mark.parametrize(
+    "yaml_text",
+    [
+        "title: عنوان: فيه نقطتان\n",
+        "title: نص # تعليق\n",
+        "date: 2015-08-06\n",
+        "words: 012\n",
+        "draft: yes\n",
+        "tags:\nsummary: x\n",
+        "tags:\n  - a\n - b\n",
+        "title: سطر\n  يكمل\n",
+        "extra:\n  docno: 7\n",
+    ],
+)
+def test_fast_reader_leaves_the_rest_to_pyyaml(yaml_text: str) -> None:
+    with pytest.raises(frontmatter._NotPlain):
+        frontmatter._plain_mapping(yaml_text)
+
+
+def test_fast_reader_reads_what_import_writes() -> None:
+    fields = {
+        "title": "عنوان: مع نقطتين و'اقتباس'",
+        "date": "2016-09-19T18:18:02",
+        "tags": ["اقتصاد", "12 شهرا"],
+        "words": 600,
+        "seed_hash": "86d657170b3d2572",
+        "summary": "ملخص # فيه علامة",
+    }
+    yaml_text = frontmatter.dump_yaml(fields)
+    assert frontmatter._plain_mapping(yaml_text) == fields

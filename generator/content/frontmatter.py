@@ -108,9 +108,106 @@ def split(text: str, path: str) -> tuple[str, str, int]:
     return yaml_text, body.strip("\n"), 2
 
 
+# --- a fast reader for the plainest front matter --------------------------------------------
+# Most front matter is `key: text` lines and lists of `- text` items. Reading those directly
+# gives exactly what PyYAML gives and is several times faster (libyaml still builds every
+# Python object through PyYAML's constructors). Anything else — or anything this reader is
+# not sure of — goes to PyYAML, which also reports the errors.
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# PyYAML's own rules for plain scalars that are not text (numbers, dates, booleans, null…),
+# by first character: what one of them matches is left to PyYAML.
+_RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
+_WHOLE_NUMBER = re.compile(r"0|[1-9][0-9]*")
+# Characters that cannot start a plain scalar (YAML indicators, space); '-', '?' and ':'
+# could, before a non-space, but are left to PyYAML.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+# Tabs and what YAML would escape, fold or reject.
+_CONTROL = "[\t\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
+_QUOTED_UNSAFE = re.compile(_CONTROL)
+# ... and, in a plain scalar, a comment or a mapping value, which would end it.
+_PLAIN_UNSAFE = re.compile(_CONTROL + r"|:(?: |$)| #")
+
+
+class _NotPlain(Exception):
+    """This front matter needs PyYAML."""
+
+
+def _is_text(raw: str) -> bool:
+    """Whether PyYAML reads this (non-empty) plain scalar as a string."""
+    resolvers = _RESOLVERS.get(raw[0])
+    return not resolvers or not any(rx.match(raw) for _, rx in resolvers)
+
+
+def _quoted(raw: str, quote: str) -> str:
+    """The text of a one-line quoted scalar with nothing to unescape, or _NotPlain."""
+    inner = raw[1:-1]
+    if len(raw) < 2 or raw[-1] != quote or _QUOTED_UNSAFE.search(raw):
+        raise _NotPlain
+    if quote == "'" and "'" not in inner.replace("''", ""):
+        return inner.replace("''", "'")
+    if quote == '"' and '"' not in inner and "\\" not in inner:
+        return inner
+    raise _NotPlain
+
+
+def _scalar(raw: str) -> object:
+    """The value PyYAML reads from one line's scalar, or _NotPlain when unsure."""
+    if not raw:
+        raise _NotPlain
+    first = raw[0]
+    if first == "'" or first == '"':
+        return _quoted(raw, first)
+    if first in _INDICATORS or raw[-1] == " " or _PLAIN_UNSAFE.search(raw):
+        raise _NotPlain
+    if first.isdigit() and _WHOLE_NUMBER.fullmatch(raw):
+        return int(raw)
+    if not _is_text(raw):
+        raise _NotPlain
+    return raw
+
+
+def _plain_mapping(yaml_text: str) -> dict[str, Any]:
+    """The mapping of front matter made only of `key: scalar` lines and `- scalar` lists."""
+    data: dict[str, Any] = {}
+    items: list[object] | None = None  # the list being read
+    indent: str | None = None  # its items' indentation, once seen
+    lines = yaml_text.split("\n")
+    for line in lines[:-1] if yaml_text.endswith("\n") else lines:
+        item = line.lstrip(" ")
+        if items is not None and item.startswith("- "):
+            lead = line[: len(line) - len(item)]
+            if indent is None:
+                indent = lead
+            if lead != indent:
+                raise _NotPlain
+            items.append(_scalar(item[2:]))
+            continue
+        if items is not None and not items:
+            raise _NotPlain  # `key:` with nothing under it (null) or something nested
+        key, sep, rest = line.partition(":")
+        if not sep or not _KEY.fullmatch(key) or not _is_text(key) or key in data:
+            raise _NotPlain
+        if rest == "":
+            items = data[key] = []
+            indent = None
+        elif rest.startswith(" "):
+            items = None
+            data[key] = _scalar(rest[1:])
+        else:
+            raise _NotPlain
+    if items is not None and not items:
+        raise _NotPlain
+    return data
+
+
 def parse(text: str, path: str) -> tuple[dict[str, Any], str]:
     """(front-matter mapping, Markdown body); errors name the file, line and column."""
     yaml_text, body, offset = split(text, path)
+    try:
+        return _plain_mapping(yaml_text), body
+    except _NotPlain:
+        pass
     try:
         data = yaml.load(yaml_text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
