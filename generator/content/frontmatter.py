@@ -31,9 +31,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 # Characters YAML reads as line breaks or cannot print: only double quotes keep them intact.
-_NEEDS_ESCAPES = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\r\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
-)
+_UNPRINTABLE = "\x00-\x08\x0b-\x1f\x7f-\x9f\r\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff"
+_NEEDS_ESCAPES = re.compile(f"[{_UNPRINTABLE}]")
 
 
 def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
@@ -122,8 +121,8 @@ _WHOLE_NUMBER = re.compile(r"0|[1-9][0-9]*")
 # Characters that cannot start a plain scalar (YAML indicators, space); '-', '?' and ':'
 # could, before a non-space, but are left to PyYAML.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@` ")
-# Tabs and what YAML would escape, fold or reject.
-_CONTROL = "[\t\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
+# Tabs, line breaks and what YAML would escape or reject.
+_CONTROL = f"[\t\n{_UNPRINTABLE}]"
 _QUOTED_UNSAFE = re.compile(_CONTROL)
 # ... and, in a plain scalar, a comment or a mapping value, which would end it.
 _PLAIN_UNSAFE = re.compile(_CONTROL + r"|:(?: |$)| #")
