@@ -139,7 +139,7 @@ def build(
     report.log.extend(load_log)
     with _timed(report, "index"):
         stored = cache_dir(config) / "index.pickle" if incremental else None
-        archive = stored_archive(loaded.articles, loaded.digests, config.grouping, stored)
+        archive = stored_archive(loaded.articles, loaded.index_digests, config.grouping, stored)
         release_memory()
     with _timed(report, "plan"):
         jobs = plan(archive, config)

@@ -25,11 +25,11 @@ import jinja2.meta
 
 from generator.config import SiteConfig
 from generator.content.load import article_from_text
-from generator.content.model import Article
+from generator.content.model import INDEX_SEEN, Article
 from generator.errors import Problem, ProblemLog, SourceError
 
 CACHE_DIR = ".arshif-cache"
-_FORMAT = 2  # bump when the pickled shapes change
+_FORMAT = 3  # bump when the pickled shapes change
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -185,6 +185,7 @@ class LoadedFile:
     digest: str
     article: Article | None
     error: str | None
+    index_digest: str = ""  # of the article as the indexes see it (`index_view`)
 
 
 @dataclass
@@ -193,6 +194,7 @@ class Loaded:
 
     articles: list[Article] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)  # slug → digest of path and bytes
+    index_digests: dict[str, str] = field(default_factory=dict)  # slug → its index view's
 
 
 def _parse(file: Path, rel: str, st: os.stat_result) -> LoadedFile:
@@ -219,11 +221,15 @@ def _parse(file: Path, rel: str, st: os.stat_result) -> LoadedFile:
             str(SourceError(rel, f"not UTF-8 text (byte {exc.start})")),
         )
     try:
-        return LoadedFile(
-            st.st_size, st.st_mtime_ns, key, article_from_text(text, rel, file.stem), None
-        )
+        article = article_from_text(text, rel, file.stem)
     except SourceError as exc:
         return LoadedFile(st.st_size, st.st_mtime_ns, key, None, str(exc))
+    return LoadedFile(st.st_size, st.st_mtime_ns, key, article, None, index_digest(article))
+
+
+def index_digest(article: Article) -> str:
+    """A digest of the article as the indexes see it (`index_view`): its kept fields and body."""
+    return digest(repr([getattr(article, name) for name in INDEX_SEEN]), article.body)
 
 
 _BUCKETS = 64  # the article cache is split so one edit rewrites 1/64th of it
@@ -270,6 +276,7 @@ def load_cached(content_dir: Path, root: Path, log: ProblemLog, cache: Path | No
         else:
             loaded.articles.append(entry.article)
             loaded.digests[entry.article.slug] = entry.digest
+            loaded.index_digests[entry.article.slug] = entry.index_digest
     return loaded
 
 

@@ -1,11 +1,12 @@
 """The archive's indexes kept between builds, reused when no article and no grouping input changed.
 
-Building the indexes reads every text of the archive (20 s at 10,000 articles), yet a build
+Building the indexes reads every text of the archive (10 s at 10,000 articles), yet a build
 after a template, theme or site-setting change starts from exactly the same articles. The
-indexes depend only on the articles (named by the digests of their files), the grouping
-settings, the generator's code and data, and the installed word list, so they are stored
-under a digest of all of those and rebuilt the moment any of them differs. A damaged or
-foreign file is ignored, as every cache here is.
+indexes depend only on the articles as they see them (`index_view`: without the fields
+that are only shown, such as the summary), the grouping settings, the generator's code and
+data, and the installed word list, so they are stored under a digest of all of those and
+rebuilt the moment any of them differs. A damaged or foreign file is ignored, as every cache
+here is.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import code_digest, digest, read_pickle, write_pickle
-from generator.content.model import Article
+from generator.content.model import Article, index_view
 from generator.extract.arabic import lexicon_inputs
 from generator.index.archive import Archive, build_archive
 from generator.index.grouping import GroupingConfig
@@ -31,7 +32,7 @@ _STORED = tuple(f.name for f in dataclasses.fields(Archive) if f.name != "articl
 def index_key(
     articles: Sequence[Article], digests: dict[str, str], grouping: GroupingConfig
 ) -> str:
-    """A digest of everything the indexes are computed from."""
+    """A digest of everything the indexes are computed from (digests: of each index view)."""
     files = sorted((a.slug, a.path, digests.get(a.slug, "")) for a in articles)
     return digest(code_digest(), lexicon_inputs(), repr(grouping), repr(files))
 
@@ -42,7 +43,10 @@ def stored_archive(
     grouping: GroupingConfig,
     path: Path | None,
 ) -> Archive:
-    """build_archive, or the indexes the last build stored at path when their inputs match."""
+    """build_archive, or the indexes the last build stored at path when their inputs match.
+
+    `digests` are those of the articles' index views (`cache.index_digest`).
+    """
     if path is None or any(a.slug not in digests for a in articles):
         return _restore(articles, built_apart(articles, grouping))
     key = index_key(articles, digests, grouping)
@@ -55,8 +59,8 @@ def stored_archive(
 
 
 def _parts(articles: Sequence[Article], grouping: GroupingConfig) -> dict[str, Any]:
-    """The stored fields of a freshly built Archive."""
-    archive = build_archive(list(articles), grouping)
+    """The stored fields of an Archive freshly built from the articles' index views."""
+    archive = build_archive([index_view(a) for a in articles], grouping)
     return {name: getattr(archive, name) for name in _STORED}
 
 
