@@ -216,17 +216,28 @@ class Patch(Staging):
 
 
 def _remove_unwanted(site: Path, wanted: set[str]) -> list[str]:
-    """Delete files (and then empty folders) of site that are not in wanted; returns them."""
+    """Delete files (and then empty folders) of site that are not in wanted; returns them.
+
+    A folder is known to be empty once all its files and subfolders went, without listing
+    it again (at 10,000 articles the site has 20,000 folders).
+    """
     removed: list[str] = []
-    for folder, _, files in os.walk(site, topdown=False):
-        rel_folder = os.path.relpath(folder, site)
+    gone: set[str] = set()  # folders removed so far
+    root = str(site)
+    for folder, dirs, files in os.walk(root, topdown=False):
+        prefix = folder[len(root) + 1 :] + "/" if folder != root else ""
+        kept = False
         for name in files:
-            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
-            if rel not in wanted:
+            rel = prefix + name
+            if rel in wanted:
+                kept = True
+            else:
                 os.unlink(os.path.join(folder, name))
                 removed.append(rel)
-        if rel_folder != "." and not os.listdir(folder):
+        empty = not kept and all(os.path.join(folder, d) in gone for d in dirs)
+        if folder != root and empty:
             os.rmdir(folder)
+            gone.add(folder)
     return removed
 
 

@@ -128,3 +128,39 @@ def test_damaged_cache_is_ignored(tmp_path: Path) -> None:
         cached.write_bytes(b"not a pickle")
     build(load_config(root), import_seeds=False)
     assert snapshot(root / "site") == expected
+
+
+def test_patching_removes_unwanted_files_and_the_folders_left_empty(tmp_path: Path) -> None:
+    from generator.write import _remove_unwanted
+
+    site = write_files(
+        tmp_path / "site",
+        {
+            "index.html": "a",
+            "old.html": "b",
+            "articles/kept/index.html": "c",
+            "articles/gone/index.html": "d",
+            "tags/x/page/2/index.html": "e",
+            "tags/y/index.html": "f",
+            "tags/y/feed.xml": "g",
+        },
+    )
+    (site / "empty/deeper").mkdir(parents=True)
+    wanted = {"index.html", "articles/kept/index.html", "tags/y/index.html"}
+    removed = _remove_unwanted(site, wanted)
+    assert sorted(removed) == [
+        "articles/gone/index.html",
+        "old.html",
+        "tags/x/page/2/index.html",
+        "tags/y/feed.xml",
+    ]
+    left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    assert left == [
+        "articles",
+        "articles/kept",
+        "articles/kept/index.html",
+        "index.html",
+        "tags",
+        "tags/y",
+        "tags/y/index.html",
+    ]
