@@ -14,6 +14,7 @@ import marshal
 import os
 import pickle
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -71,10 +72,16 @@ def _tree_state(folder: Path, suffixes: tuple[str, ...] = ()) -> list[tuple[str,
     if not folder.is_dir():
         return []
     out = []
+    depth = len(folder.parts)  # rglob's paths start with the folder's parts
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and (not suffixes or path.suffix in suffixes):
-            st = path.stat()
-            out.append((path.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
+        if suffixes and path.suffix not in suffixes:
+            continue
+        try:
+            st = os.stat(path)  # one call for both questions (pathlib's is_file stats too)
+        except OSError:
+            continue
+        if stat.S_ISREG(st.st_mode):
+            out.append(("/".join(path.parts[depth:]), st.st_size, st.st_mtime_ns))
     return out
 
 
