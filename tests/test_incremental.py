@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import article_md, write_files
 
+import generator.build
 from generator.build import build
 from generator.config import load_config
 
@@ -76,7 +78,15 @@ def apply(root: Path, step: dict[str, str | None]) -> None:
             write_files(root, {rel: text})
 
 
-def test_incremental_equals_clean_after_each_step(tmp_path: Path) -> None:
+@pytest.fixture(params=["serial-check", "pooled-check"])
+def check_pool(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Unchanged pages checked in this process, or on forked workers as big sites are."""
+    if request.param == "pooled-check":
+        monkeypatch.setattr(generator.build, "_CHECK_POOL", 0)
+    return str(request.param)
+
+
+def test_incremental_equals_clean_after_each_step(tmp_path: Path, check_pool: str) -> None:
     root = write_files(tmp_path / "root", dict(SITE))
     build(load_config(root), import_seeds=False)
     for step in STEPS:
@@ -95,7 +105,7 @@ def test_a_second_build_without_changes_does_nothing(tmp_path: Path) -> None:
     assert report.unchanged and "nothing changed" in report.lines()[-1]
 
 
-def test_one_changed_article_renders_few_pages(tmp_path: Path) -> None:
+def test_one_changed_article_renders_few_pages(tmp_path: Path, check_pool: str) -> None:
     root = write_files(tmp_path / "root", dict(SITE))
     first = build(load_config(root), import_seeds=False)
     apply(
