@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import article_md, write_files
@@ -14,7 +15,7 @@ from generator import parallel
 from generator.build import build
 from generator.cache import plain_markdown
 from generator.config import load_config
-from generator.render.env import markdown
+from generator.render.env import markdown, percent_encode
 
 TAGS = ["اقتصاد", "نفط", "رياضة", "سياسة", "صحة"]
 
@@ -117,3 +118,9 @@ def test_lists_the_fast_path_does_not_know_decline(body: str) -> None:
 def test_plain_prose_takes_the_fast_path() -> None:
     body = 'فقرة أولى فيها "اقتباس" و#وسم_مركب.\nسطر ثان.\n\n## عنوان فرعي\n\nفقرة.'
     assert plain_markdown(body) == markdown().render(body)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_percent_encode_is_urllib_quote(text: str) -> None:
+    assert percent_encode(text) == quote(text, safe="/#?=&")

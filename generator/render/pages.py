@@ -352,7 +352,8 @@ class Renderer:
         inside HTML too; the file stays UTF-8 JSON with the same records.
         """
         if self._api_json is None:
-            lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in self.api_records()]
+            encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # one for all
+            lines = [encode(r) for r in self.api_records()]
             text = "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
             self._api_json = _html_safe(text).replace("'", "\\u0027")
         return self._api_json
