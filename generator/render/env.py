@@ -54,14 +54,14 @@ def markdown() -> MarkdownIt:
 # is unreserved or one of the safe characters, else %XX. One table lookup per byte is
 # several times quicker than quote's general path, and pages link tens of thousands of
 # distinct paths (each worker percent-encodes every one of them once).
-_URL_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/#?=&")
+_URL_SAFE = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~/#?=&"
 _URL_BYTE = [chr(b) if b in _URL_SAFE else f"%{b:02X}" for b in range(256)]
 
 
 def percent_encode(text: str) -> str:
     """text as urllib.parse.quote(text, safe="/#?=&") writes it."""
     data = text.encode("utf-8")
-    if data.isascii() and not data.translate(None, bytes(_URL_SAFE)):
+    if data.isascii() and not data.translate(None, _URL_SAFE):
         return text  # nothing to encode
     return "".join(map(_URL_BYTE.__getitem__, data))
 
